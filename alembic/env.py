@@ -1,0 +1,75 @@
+"""Alembic environment: the URL and the metadata come from the application itself."""
+
+from __future__ import annotations
+
+from logging.config import fileConfig
+
+from sqlmodel.sql.sqltypes import AutoString
+
+import oppo_kz.models  # noqa: F401  (registers every table on the metadata)
+from alembic import context
+from oppo_kz.core.config import get_settings
+from oppo_kz.core.db import UTCDateTime, build_engine, metadata
+
+config = context.config
+if config.config_file_name is not None and config.attributes.get("configure_logger", True):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+
+def _url() -> str:
+    # Tests and tools may hand over a URL or a live connection; otherwise use the settings.
+    return config.attributes.get("url") or get_settings().DATABASE_URL
+
+
+def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Render application column types as plain SQLAlchemy ones, so migrations never import the app."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, AutoString):
+        return f"sa.String(length={obj.length})" if obj.length else "sa.String()"
+    return False
+
+
+def run_migrations_offline() -> None:
+    url = _url()
+    context.configure(
+        url=url,
+        target_metadata=metadata,
+        literal_binds=True,
+        render_as_batch=url.startswith("sqlite"),
+        render_item=render_item,
+        dialect_opts={"paramstyle": "named"},
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = build_engine(_url())
+    try:
+        with engine.connect() as conn:
+            _run(conn)
+    finally:
+        engine.dispose()
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        render_item=render_item,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

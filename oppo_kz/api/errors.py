@@ -1,0 +1,106 @@
+"""Every 4xx and 5xx leaves the API in the contract's one shape, mapped here once."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from oppo_kz.core.errors import DomainError, RateLimitedError
+
+logger = logging.getLogger("oppo_kz.api")
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    503: "service_unavailable",
+}
+
+
+def error_body(error_code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The contract's error body."""
+    return {"error_code": error_code, "message": message, "details": details or {}}
+
+
+def error_response(
+    status: int,
+    error_code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(error_body(error_code, message, details), status_code=status, headers=headers)
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    # ("body", "price") -> "price"; ("query", "page") -> "page"; ("body",) -> "body"
+    parts = [str(p) for p in loc]
+    if len(parts) > 1 and parts[0] in {"body", "query", "path", "header", "cookie", "form"}:
+        parts = parts[1:]
+    return ".".join(parts)
+
+
+def _clean_message(msg: str) -> str:
+    return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Pydantic errors as the contract's `{field, message}` list."""
+    return [
+        {"field": _field_name(tuple(err.get("loc", ()))), "message": _clean_message(str(err.get("msg", "")))}
+        for err in errors
+    ]
+
+
+async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimitedError) else None
+    if exc.status_code == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    return error_response(exc.status_code, exc.error_code, exc.message, exc.details, headers)
+
+
+async def _request_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = validation_errors(list(exc.errors()))
+    return error_response(422, "validation_error", "Some fields are not valid.", {"errors": errors})
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _STATUS_CODES.get(exc.status_code, "internal_error" if exc.status_code >= 500 else "bad_request")
+    message = exc.detail if isinstance(exc.detail, str) else "The request cannot be processed."
+    details: dict[str, Any] = {}
+    headers = getattr(exc, "headers", None)
+    if exc.status_code == 404 and message == "Not Found":
+        message = f"There is no API route {request.method} {request.url.path}."
+    elif exc.status_code == 405:
+        allowed = (headers or {}).get("Allow", "")
+        message = f"{request.method} is not allowed on {request.url.path}."
+        details = {"allowed": [m.strip() for m in allowed.split(",") if m.strip()]}
+    return error_response(exc.status_code, code, message, details, headers=headers)
+
+
+async def _unhandled_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "internal_error", "Something went wrong on our side. It has been logged.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map domain errors, validation errors, HTTP errors and crashes to the contract's body."""
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _request_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unhandled_error)

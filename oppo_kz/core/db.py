@@ -1,0 +1,191 @@
+"""The one database engine: SQLite (embedded default) or PostgreSQL through psycopg 3.
+
+SQLite is tuned for a web server: WAL (readers never block the writer), a busy timeout, foreign keys,
+and write transactions that start with BEGIN IMMEDIATE. pysqlite's default deferred transactions take
+the write lock only at the first write, and a reader that upgrades after another writer committed gets
+"database is locked" at once; starting writes immediately makes writers queue on the busy timeout instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Session, SQLModel
+
+from oppo_kz.core.config import get_settings
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+# A naming convention makes constraint names stable across SQLite and PostgreSQL and lets
+# Alembic's batch mode (SQLite) find constraints again when it recreates a table.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+metadata: MetaData = SQLModel.metadata
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC in Python, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use oppo_kz.core.db.utcnow()")
+        value = value.astimezone(UTC)
+        # SQLite has no time zones: store naive UTC and re-attach UTC on the way out.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# --- after-commit hooks -------------------------------------------------------------------------
+
+_AFTER_COMMIT = "oppo_after_commit"
+# Commits that carry after-commit work are serialised so that their hooks run in commit order.
+_ordered_commit_lock = threading.Lock()
+
+
+def after_commit(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback` once this session's transaction has committed (never on rollback)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+class AppSession(Session):
+    """A SQLModel session whose after-commit work runs once, in commit order, after the commit."""
+
+    def commit(self) -> None:
+        self.flush()
+        if not self.info.get(_AFTER_COMMIT):
+            super().commit()
+            return
+        with _ordered_commit_lock:
+            super().commit()
+            callbacks = self.info.pop(_AFTER_COMMIT, [])
+            for callback in callbacks:
+                callback()
+
+    def rollback(self) -> None:
+        self.info.pop(_AFTER_COMMIT, None)
+        super().rollback()
+
+    def close(self) -> None:
+        self.info.pop(_AFTER_COMMIT, None)
+        super().close()
+
+
+@event.listens_for(AppSession, "after_rollback")
+def _drop_after_commit_work(session: Session) -> None:
+    # A failed flush or commit rolls back without calling Session.rollback().
+    session.info.pop(_AFTER_COMMIT, None)
+
+
+# --- engine -----------------------------------------------------------------------------------
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA cache_size=-65536")
+        cursor.execute("PRAGMA temp_store=MEMORY")
+        cursor.execute("PRAGMA mmap_size=268435456")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = "IMMEDIATE" if conn.get_execution_options().get("oppo_write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def build_engine(url: str) -> Engine:
+    """Create an engine for `url` with the settings this project relies on."""
+    if url.startswith("sqlite"):
+        memory = url in ("sqlite://", "sqlite:///:memory:")
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            pool_size=20 if not memory else 1,
+            max_overflow=20 if not memory else 0,
+            pool_pre_ping=False,
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        pool_timeout=10,
+        connect_args={"connect_timeout": 5, "application_name": "oppo_kz"},
+    )
+
+
+@lru_cache(maxsize=1)
+def get_engine() -> Engine:
+    """Return the process-wide engine for `DATABASE_URL`."""
+    return build_engine(get_settings().DATABASE_URL)
+
+
+def reset_engine() -> None:
+    """Dispose of the cached engine (tests switch databases with this)."""
+    if get_engine.cache_info().currsize:
+        get_engine().dispose()
+    get_engine.cache_clear()
+
+
+def new_session(*, write: bool = False, engine: Engine | None = None) -> AppSession:
+    """Open a session; `write=True` makes SQLite take the write lock when the transaction starts."""
+    bind = engine or get_engine()
+    if write:
+        bind = bind.execution_options(oppo_write=True)
+    return AppSession(bind, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(*, write: bool = False, engine: Engine | None = None) -> Iterator[AppSession]:
+    """A session that rolls back on error and always closes; services commit what they write."""
+    session = new_session(write=write, engine=engine)
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def ping_database(engine: Engine | None = None) -> None:
+    """Run a trivial query; raises if the database cannot be reached."""
+    with (engine or get_engine()).connect() as conn:
+        conn.execute(text("SELECT 1"))

