@@ -146,7 +146,7 @@ def ensure_frontend(settings: Settings, *, force: bool = False) -> bool:
     return True
 
 
-def serve(settings: Settings, host: str) -> None:
+def serve(settings: Settings, host: str, *, with_ui: bool = True) -> None:
     """Serve the built UI, Reflex's socket and the API on one port with uvicorn."""
     import uvicorn
 
@@ -154,7 +154,7 @@ def serve(settings: Settings, host: str) -> None:
         {
             "REFLEX_ENV_MODE": "prod",
             "__REFLEX_SKIP_COMPILE": "true",
-            "__REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true",
+            "__REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true" if with_ui else "false",
             "REFLEX_USE_NPM": "1",
             "REFLEX_CHECK_LATEST_VERSION": "false",
         }
@@ -179,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="migrate, seed and build, then exit")
     parser.add_argument("--no-build", action="store_true", help="serve the existing UI build as it is")
     parser.add_argument("--rebuild", action="store_true", help="build the UI even if it looks current")
+    parser.add_argument("--api-only", action="store_true", help="serve the API and Reflex's socket, no UI pages")
     args = parser.parse_args(argv)
     logging.config.dictConfig(log_config())
 
@@ -194,11 +195,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot migrate the database at {_safe_url(settings.DATABASE_URL)}: {exc}", file=sys.stderr)
         return 1
     seed_if_empty()
-    if not args.no_build:
+    if not (args.no_build or args.api_only):
         ensure_frontend(settings, force=args.rebuild)
     if args.check:
         return 0
-    serve(settings, args.host)
+    serve(settings, args.host, with_ui=not args.api_only)
     return 0
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from oppo_kz.api.errors import install_error_handlers
-from oppo_kz.api.routes import health
+from oppo_kz.api.routes import auth, health, users
 from oppo_kz.core.config import get_settings
 
 API_PREFIX = "/api/v1"
@@ -28,6 +28,8 @@ def create_api() -> FastAPI:
     install_error_handlers(api)
     v1 = APIRouter(prefix=API_PREFIX)
     v1.include_router(health.router)
+    v1.include_router(auth.router)
+    v1.include_router(users.router)
     api.include_router(v1)
     return api
 

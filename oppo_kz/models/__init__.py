@@ -9,9 +9,10 @@ from oppo_kz.models.product import (
     ProductsPage,
     ProductUpdate,
 )
-from oppo_kz.models.user import RefreshToken, Role, User, UserCreate, UserPublic, UserUpdate
+from oppo_kz.models.user import AuthSession, RefreshToken, Role, User, UserCreate, UserPublic, UserUpdate
 
 __all__ = [
+    "AuthSession",
     "Category",
     "Product",
     "ProductCreate",
