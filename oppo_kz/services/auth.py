@@ -52,7 +52,13 @@ class Principal:
     @classmethod
     def of(cls, user: User, session_id: str | None = None) -> Principal:
         assert user.id is not None
-        return cls(id=user.id, email=user.email, full_name=user.full_name, role=Role(user.role), session_id=session_id)
+        return cls(
+            id=user.id,
+            email=user.email,
+            full_name=user.full_name,
+            role=Role(user.role),
+            session_id=session_id,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +69,7 @@ class TokenPair:
     access_expires_at: datetime
     user: UserPublic
     session_id: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
 
     def to_response(self) -> dict[str, Any]:
         """The contract's login/refresh answer."""
@@ -150,7 +156,7 @@ def _encode_refresh(row: RefreshToken, auth_session: AuthSession) -> str:
     """Sign a refresh token for a stored row; the same row always gives the same token."""
     token, _ = create_token(
         subject=str(auth_session.user_id),
-        token_type="refresh",
+        token_type="refresh",  # noqa: S106
         expires_in=row.expires_at - row.issued_at,
         extra={"sid": auth_session.id},
         jti=row.id,
@@ -175,7 +181,7 @@ def _pair_for(user: User, auth_session: AuthSession, refresh_token: str, now: da
     ttl = _access_ttl()
     access_token, claims = create_token(
         subject=str(user.id),
-        token_type="access",
+        token_type="access",  # noqa: S106
         expires_in=ttl,
         extra={"role": Role(user.role).value, "sid": auth_session.id},
         now=now,
@@ -267,7 +273,9 @@ def refresh(*, session: Session, refresh_token: str, reuse_grace_seconds: int = 
     session.refresh(row)
     successor = _grace_successor(session, row, now, reuse_grace_seconds)
     if successor is not None:
-        pair = _pair_for(user, auth_session, _encode_refresh(successor, auth_session), now.replace(microsecond=0))
+        pair = _pair_for(
+            user, auth_session, _encode_refresh(successor, auth_session), now.replace(microsecond=0)
+        )
         session.commit()
         return pair
     _revoke(session, auth_session, "refresh_token_reuse")

@@ -37,7 +37,9 @@ def create_user(*, session: Session, actor: Principal, user_in: UserCreate) -> U
     actor.require(Permission.users_manage)
     _check_password(user_in.password)
     if session.exec(select(User.id).where(User.email == user_in.email)).first() is not None:
-        raise ConflictError(f"A user with the email {user_in.email} already exists.", details={"field": "email"})
+        raise ConflictError(
+            f"A user with the email {user_in.email} already exists.", details={"field": "email"}
+        )
     user = User(
         email=user_in.email,
         full_name=user_in.full_name,
@@ -82,6 +84,8 @@ def update_user(*, session: Session, actor: Principal, user_id: int, changes: Us
         _check_password(data["password"])
     demoted = "role" in data and data["role"] is not None and data["role"] != Role.admin
     disabled = data.get("is_active") is False
+    if user.id == actor.id and ((demoted and user.role == Role.admin) or disabled):
+        raise ConflictError("You cannot disable or demote your own account; ask another admin.")
     _guard_last_admin(session, user, demoted=demoted, disabled=disabled, deleted=False)
     for field in ("full_name", "role", "is_active"):
         if data.get(field) is not None:

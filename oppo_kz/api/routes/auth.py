@@ -30,7 +30,7 @@ class RefreshRequest(BaseModel):
 class TokenResponse(BaseModel):
     access_token: str
     refresh_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int
     user: UserPublic
 
@@ -68,7 +68,13 @@ async def _login_body(request: Request) -> LoginRequest:
             data = await request.json()
         except ValueError:
             raise RequestValidationError(
-                [{"loc": ("body",), "msg": "The body must be JSON: {email, password}.", "type": "json_invalid"}]
+                [
+                    {
+                        "loc": ("body",),
+                        "msg": "The body must be JSON: {email, password}.",
+                        "type": "json_invalid",
+                    }
+                ]
             ) from None
     try:
         return LoginRequest.model_validate(data)

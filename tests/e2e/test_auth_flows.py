@@ -1,0 +1,79 @@
+"""Sign-in flows in Chromium: the guard, a wrong password, login, logout, role-based pages."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from oppo_kz.services.seed import ADMIN_EMAIL, ADMIN_PASSWORD, DEMO_USERS
+from tests.e2e.pages.login_page import LoginPage
+from tests.e2e.pages.shell import Shell
+
+PROMOTER_EMAIL, PROMOTER_PASSWORD = DEMO_USERS[2][0], DEMO_USERS[2][1]
+
+
+def test_a_visitor_is_sent_to_login_and_back_to_the_page_asked_for(page: Page) -> None:
+    page.goto("/users")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fusers$"))
+    login = LoginPage(page)
+    login.wait_ready()
+    login.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/users/?$"))
+    expect(page.get_by_test_id("users-table")).to_be_visible()
+    expect(Shell(page).current_user).to_have_text("OPPO KZ Admin")
+
+
+def test_a_wrong_password_shows_an_error_that_names_no_field(page: Page) -> None:
+    login = LoginPage(page).open()
+    login.sign_in(ADMIN_EMAIL, "not-the-password")
+    expect(login.error).to_have_text("Incorrect email or password.")
+    expect(page).to_have_url(re.compile(r"/login"))
+    login.sign_in("nobody@oppo.kz", ADMIN_PASSWORD)
+    expect(login.error).to_have_text("Incorrect email or password.")
+
+
+def test_login_shows_the_user_and_logout_ends_the_session(page: Page) -> None:
+    LoginPage(page).open().sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
+    shell = Shell(page)
+    expect(page).to_have_url(re.compile(r"/products/?$"))
+    expect(shell.current_user).to_have_text("OPPO KZ Admin")
+    expect(shell.current_role).to_have_text("admin")
+    page.reload()  # the login survives a reload
+    expect(shell.current_user).to_have_text("OPPO KZ Admin")
+    shell.logout.click()
+    expect(page).to_have_url(re.compile(r"/login/?$"))
+    page.goto("/products")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fproducts$"))
+
+
+def test_a_promoter_has_no_users_page(page: Page) -> None:
+    LoginPage(page).open().sign_in(PROMOTER_EMAIL, PROMOTER_PASSWORD)
+    shell = Shell(page)
+    expect(shell.current_role).to_have_text("promoter")
+    expect(shell.products_link).to_be_visible()
+    expect(shell.users_link).to_have_count(0)
+    page.goto("/users")
+    expect(page.get_by_test_id("forbidden")).to_be_visible()
+    expect(page.get_by_test_id("users-table")).to_have_count(0)
+
+
+def test_an_admin_creates_a_user_who_can_then_sign_in(page: Page, browser) -> None:  # type: ignore[no-untyped-def]
+    LoginPage(page).open().sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
+    page.goto("/users")
+    page.get_by_test_id("new-user-email").fill("new.office@oppo.kz")
+    page.get_by_test_id("new-user-name").fill("Madina Office")
+    page.get_by_test_id("new-user-password").fill("Office-Pass-1")
+    page.get_by_test_id("new-user-role").select_option("office")
+    page.get_by_test_id("new-user-submit").click()
+    expect(page.get_by_test_id("users-notice")).to_contain_text("new.office@oppo.kz")
+    row = page.locator('[data-testid="user-row"][data-user-email="new.office@oppo.kz"]')
+    expect(row).to_be_visible()
+
+    other = browser.new_context(base_url=page.url.split("/users")[0]).new_page()
+    LoginPage(other).open().sign_in("new.office@oppo.kz", "Office-Pass-1")
+    expect(Shell(other).current_role).to_have_text("office")
+    other.context.close()
+
+    row.get_by_test_id("user-disable").click()
+    expect(row.get_by_test_id("user-enable")).to_be_visible()
