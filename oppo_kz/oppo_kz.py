@@ -6,7 +6,17 @@ import reflex as rx
 
 import oppo_kz.services  # noqa: F401  (registers product change hooks before any write)
 from oppo_kz.api.app import create_api, mount_api
+from oppo_kz.ui.components.layout import connection_banner
 from oppo_kz.ui.pages import register_pages
 
-app = rx.App(api_transformer=mount_api(create_api()))
+# Reflex's default overlay is a technical "Cannot connect to server ..." toast; ours is a plain
+# "reconnecting" banner (Reflex keeps retrying by itself either way).
+_default_wraps = rx.App.__dataclass_fields__["app_wraps"].default_factory()  # type: ignore[misc]
+app_wraps = _default_wraps | {(5, "Overlay"): lambda stateful: connection_banner() if stateful else None}
+
+app = rx.App(
+    api_transformer=mount_api(create_api()),
+    app_wraps=app_wraps,
+    head_components=[rx.el.link(rel="icon", href="/favicon.ico")],
+)
 register_pages(app)

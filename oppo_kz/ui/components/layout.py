@@ -108,7 +108,6 @@ def signed_in_page(content: Callable[[], rx.Component]) -> Callable[[], rx.Compo
 
     def page() -> rx.Component:
         return rx.box(
-            connection_banner(),
             rx.cond(
                 rx.State.is_hydrated & AuthState.signed_in,
                 rx.box(header(), rx.box(content(), padding="24px", max_width="1400px", margin="0 auto")),

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from oppo_kz.ui.components.layout import BRAND_GREEN, connection_banner
+from oppo_kz.ui.components.layout import BRAND_GREEN
 from oppo_kz.ui.state.login import LoginState
 
 
 def login_page() -> rx.Component:
     return rx.center(
-        connection_banner(),
         rx.card(
             rx.form(
                 rx.vstack(

@@ -1,0 +1,175 @@
+"""The product form in Chromium: create, edit, validation, conflicts, delete, drafts, roles."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.helpers import Api, sign_in
+from tests.e2e.pages.product_form_page import ProductFormPage
+from tests.e2e.pages.products_page import ProductsPage
+from tests.e2e.pages.shell import Shell
+
+LIST_URL = re.compile(r"/products/?(\?.*)?$")
+
+
+@pytest.fixture
+def api(live_server) -> Api:  # type: ignore[no-untyped-def]
+    return Api(live_server.url)
+
+
+def _sku() -> str:
+    return f"UI-{uuid.uuid4().hex[:8].upper()}"
+
+
+def test_an_admin_creates_a_product(page: Page) -> None:
+    sign_in(page)
+    table = ProductsPage(page).open()
+    table.new.click()
+    form = ProductFormPage(page)
+    expect(form.form).to_be_visible()
+    sku = _sku()
+    form.fill(
+        sku=sku,
+        name="OPPO Reno14 F 5G 8/256 GB, Test Green",
+        category="smartphone",
+        series="Reno",
+        color="Test Green",
+        ram_gb="8",
+        storage_gb="256",
+        price="189 990",
+        stock="12",
+        launch_date="2025-07-01",
+    )
+    form.save.click()
+    expect(page).to_have_url(LIST_URL)
+    table.search.fill(sku)
+    table.expect_view(sku)
+    expect(table.rows).to_have_count(1)
+    expect(table.rows.first.get_by_test_id("product-price")).to_have_text("189 990 ₸")
+
+
+def test_validation_errors_show_beside_fields_and_keep_what_was_typed(page: Page) -> None:
+    sign_in(page)
+    form = ProductFormPage(page).open("new")
+    form.fill(sku="BAD SKU WITH SPACES", name="   ", price="-5", stock="lots")
+    form.save.click()
+    expect(form.error("stock")).to_contain_text("whole number")
+    form.fill(stock="3")
+    form.save.click()
+    expect(form.error("name")).to_be_visible()
+    expect(form.error("price")).to_contain_text("greater than or equal to 0")
+    expect(form.error("sku")).to_be_visible()
+    expect(form.field("sku")).to_have_value("BAD SKU WITH SPACES")
+    expect(form.field("price")).to_have_value("-5")
+    expect(page).to_have_url(re.compile(r"/products/new"))
+
+
+def test_duplicate_sku_is_reported_on_the_sku_field(page: Page, api: Api) -> None:
+    existing = api.create_product()
+    sign_in(page)
+    form = ProductFormPage(page).open("new")
+    form.fill(sku=existing["sku"].lower(), name="Copy", price="1000", stock="1")
+    form.save.click()
+    expect(form.error("sku")).to_contain_text("already exists")
+
+
+def test_an_admin_edits_a_product_and_the_table_shows_it(page: Page, api: Api) -> None:
+    product = api.create_product(price=100_000)
+    sign_in(page)
+    form = ProductFormPage(page).open(product["id"])
+    expect(form.field("sku")).to_have_value(product["sku"])
+    form.fill(price="111 111", name="OPPO Edited In The Browser")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "product-edit.png"))
+    form.save.click()
+    expect(page).to_have_url(LIST_URL)
+    saved = api.get_product(product["id"]).json()
+    assert (saved["price"], saved["name"], saved["version"]) == (111_111, "OPPO Edited In The Browser", 2)
+
+
+def test_a_concurrent_change_is_not_overwritten_and_can_be_reapplied(page: Page, api: Api) -> None:
+    product = api.create_product(price=200_000, stock=5)
+    sign_in(page)
+    form = ProductFormPage(page).open(product["id"])
+    api.patch_product(product["id"], stock=99)  # someone else, meanwhile
+    form.fill(price="210 000")
+    form.save.click()
+    expect(form.conflict).to_be_visible()
+    expect(form.message).to_contain_text("Someone else saved")
+    stock_row = page.locator('[data-testid="conflict-row"][data-field="stock"]')
+    expect(stock_row.get_by_test_id("conflict-theirs")).to_have_text("99")
+    assert api.get_product(product["id"]).json()["price"] == 200_000  # nothing overwritten
+
+    form.reapply.click()
+    expect(form.conflict).to_have_count(0)
+    form.save.click()
+    expect(page).to_have_url(LIST_URL)
+    saved = api.get_product(product["id"]).json()
+    assert saved["price"] == 210_000
+    assert saved["version"] == 3
+
+
+def test_delete_asks_for_confirmation(page: Page, api: Api) -> None:
+    product = api.create_product()
+    sign_in(page)
+    form = ProductFormPage(page).open(product["id"])
+    form.delete.click()
+    page.get_by_test_id("cancel-delete").click()
+    assert api.get_product(product["id"]).status_code == 200
+    form.delete.click()
+    form.confirm_delete.click()
+    expect(page).to_have_url(LIST_URL)
+    assert api.get_product(product["id"]).status_code == 404
+
+
+def test_leaving_with_unsaved_changes_keeps_them_as_a_draft(page: Page, api: Api) -> None:
+    product = api.create_product(name="OPPO Draft Probe")
+    sign_in(page)
+    form = ProductFormPage(page).open(product["id"])
+    form.field("name").fill("OPPO Draft Probe, renamed")
+    form.field("stock").click()  # leave the field
+    expect(page.get_by_test_id("product-dirty")).to_be_visible()
+    Shell(page).products_link.click()
+    expect(page).to_have_url(LIST_URL)
+
+    ProductFormPage(page).open(product["id"])
+    expect(form.draft).to_be_visible()
+    expect(form.field("name")).to_have_value("OPPO Draft Probe")
+    form.restore_draft.click()
+    expect(form.field("name")).to_have_value("OPPO Draft Probe, renamed")
+    form.save.click()
+    expect(page).to_have_url(LIST_URL)
+    assert api.get_product(product["id"]).json()["name"] == "OPPO Draft Probe, renamed"
+
+
+@pytest.mark.parametrize("role", ["promoter", "supervisor"])
+def test_read_only_roles_see_no_write_controls(page: Page, api: Api, role: str) -> None:
+    product = api.create_product()
+    sign_in(page, role)
+    table = ProductsPage(page).open()
+    expect(table.rows.first).to_be_visible()
+    expect(table.new).to_have_count(0)
+    form = ProductFormPage(page).open(product["id"])
+    expect(form.field("name")).to_have_attribute("readonly", "")
+    expect(form.save).to_have_count(0)
+    expect(form.delete).to_have_count(0)
+    expect(page.get_by_test_id("product-read-only")).to_be_visible()
+
+
+def test_office_creates_and_edits_but_cannot_delete(page: Page, api: Api) -> None:
+    product = api.create_product()
+    sign_in(page, "office")
+    table = ProductsPage(page).open()
+    expect(table.new).to_be_visible()
+    form = ProductFormPage(page).open(product["id"])
+    expect(form.save).to_be_visible()
+    expect(form.delete).to_have_count(0)
+    form.fill(stock="42")
+    form.save.click()
+    expect(page).to_have_url(LIST_URL)
+    assert api.get_product(product["id"]).json()["stock"] == 42
