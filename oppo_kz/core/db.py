@@ -62,16 +62,29 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-# --- after-commit hooks -------------------------------------------------------------------------
+# --- transaction-scoped work ------------------------------------------------------------------
 
-_AFTER_COMMIT = "oppo_after_commit"
+_TXN = "oppo_txn"
 # Commits that carry after-commit work are serialised so that their hooks run in commit order.
 _ordered_commit_lock = threading.Lock()
 
 
+def transaction_info(session: Session) -> dict[str, Any]:
+    """A dict that lives as long as the session's current transaction.
+
+    It is emptied when the transaction ends: after a commit (once the after-commit callbacks ran),
+    on rollback and on close. Put state here that must never leak into the next transaction.
+    """
+    return session.info.setdefault(_TXN, {})
+
+
 def after_commit(session: Session, callback: Callable[[], None]) -> None:
     """Run `callback` once this session's transaction has committed (never on rollback)."""
-    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+    transaction_info(session).setdefault("after_commit", []).append(callback)
+
+
+def _end_transaction(session: Session) -> dict[str, Any]:
+    return session.info.pop(_TXN, None) or {}
 
 
 class AppSession(Session):
@@ -79,28 +92,28 @@ class AppSession(Session):
 
     def commit(self) -> None:
         self.flush()
-        if not self.info.get(_AFTER_COMMIT):
+        if not transaction_info(self).get("after_commit"):
             super().commit()
+            _end_transaction(self)
             return
         with _ordered_commit_lock:
             super().commit()
-            callbacks = self.info.pop(_AFTER_COMMIT, [])
-            for callback in callbacks:
+            for callback in _end_transaction(self).get("after_commit", []):
                 callback()
 
     def rollback(self) -> None:
-        self.info.pop(_AFTER_COMMIT, None)
+        _end_transaction(self)
         super().rollback()
 
     def close(self) -> None:
-        self.info.pop(_AFTER_COMMIT, None)
+        _end_transaction(self)
         super().close()
 
 
 @event.listens_for(AppSession, "after_rollback")
-def _drop_after_commit_work(session: Session) -> None:
+def _drop_transaction_work(session: Session) -> None:
     # A failed flush or commit rolls back without calling Session.rollback().
-    session.info.pop(_AFTER_COMMIT, None)
+    _end_transaction(session)
 
 
 # --- engine -----------------------------------------------------------------------------------

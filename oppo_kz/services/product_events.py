@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session, object_session
 
-from oppo_kz.core.db import after_commit, utcnow
+from oppo_kz.core.db import after_commit, transaction_info, utcnow
 from oppo_kz.core.events import bus
 from oppo_kz.models.product import Product, ProductPublic
 
@@ -30,15 +30,16 @@ def product_payload(product: Product) -> dict[str, Any]:
 
 
 def _pending(session: Session) -> dict[int, tuple[str, dict[str, Any]]]:
-    changes = session.info.get(_PENDING)
+    # Transaction-scoped: a rollback forgets these changes and the next transaction starts afresh.
+    txn = transaction_info(session)
+    changes = txn.get(_PENDING)
     if changes is None:
-        changes = session.info[_PENDING] = {}
-        after_commit(session, lambda: _publish(session))
+        changes = txn[_PENDING] = {}
+        after_commit(session, lambda: _publish(changes))
     return changes
 
 
-def _publish(session: Session) -> None:
-    changes = session.info.pop(_PENDING, {})
+def _publish(changes: dict[int, tuple[str, dict[str, Any]]]) -> None:
     at = utcnow().isoformat()
     for name, data in changes.values():
         bus.publish(name, data, at)
