@@ -129,9 +129,11 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA cache_size=-65536")
+        # Per connection: a 16 MiB page cache and a 128 MiB memory map (the mapped pages are the
+        # OS page cache, shared by every connection to the file).
+        cursor.execute("PRAGMA cache_size=-16384")
         cursor.execute("PRAGMA temp_store=MEMORY")
-        cursor.execute("PRAGMA mmap_size=268435456")
+        cursor.execute("PRAGMA mmap_size=134217728")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -147,8 +149,9 @@ def build_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-            pool_size=20 if not memory else 1,
-            max_overflow=20 if not memory else 0,
+            # SQLite has one writer at a time; a dozen connections keep 16+ concurrent readers busy.
+            pool_size=12 if not memory else 1,
+            max_overflow=8 if not memory else 0,
             pool_pre_ping=False,
         )
         _configure_sqlite(engine)
