@@ -8,7 +8,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from oppo_kz.api.errors import install_error_handlers
-from oppo_kz.api.routes import auth, health, users
+from oppo_kz.api.routes import auth, health, products, users, ws
 from oppo_kz.core.config import get_settings
 
 API_PREFIX = "/api/v1"
@@ -30,6 +30,8 @@ def create_api() -> FastAPI:
     v1.include_router(health.router)
     v1.include_router(auth.router)
     v1.include_router(users.router)
+    v1.include_router(products.router)
+    v1.include_router(ws.router)
     api.include_router(v1)
     return api
 

@@ -124,6 +124,11 @@ class EventBus:
         with self._lock:
             return len(self._subscribers)
 
+    def count(self, topic_prefix: str) -> int:
+        """Subscribers that asked for exactly this topic prefix."""
+        with self._lock:
+            return sum(1 for sub in self._subscribers if sub.topic_prefix == topic_prefix)
+
     def publish(self, name: str, data: dict[str, Any], at: str) -> Event:
         """Send an event to every subscriber; callable from any thread."""
         with self._lock:

@@ -20,13 +20,14 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from oppo_kz.core.config import get_settings
-from oppo_kz.core.db import utcnow
+from oppo_kz.core.db import after_commit, utcnow
 from oppo_kz.core.errors import (
     InvalidCredentialsError,
     InvalidTokenError,
     RateLimitedError,
     TokenExpiredError,
 )
+from oppo_kz.core.events import bus
 from oppo_kz.core.security import burn_password_check, create_token, decode_token, verify_password
 from oppo_kz.models.user import AuthSession, RefreshToken, Role, User, UserPublic, normalize_email
 from oppo_kz.services.permissions import Permission, check_permission
@@ -300,10 +301,32 @@ def _grace_successor(session: Session, row: RefreshToken, now: datetime, grace: 
     return None
 
 
+SESSION_ENDED = "auth.session_ended"
+
+
+def announce_session_end(
+    session: Session, *, session_id: str | None = None, user_id: int | None = None
+) -> None:
+    """After commit, tell live connections (WebSocket, open UI tabs) that logins have ended.
+
+    With `session_id` one login ended; with `user_id` every login of that user did.
+    """
+    data = {"session_id": session_id, "user_id": user_id}
+    after_commit(session, lambda: bus.publish(SESSION_ENDED, data, utcnow().isoformat()))
+
+
+def session_ended_for(data: dict[str, Any], principal: Principal) -> bool:
+    """Whether a `auth.session_ended` event ends the login `principal` acts under."""
+    return (data.get("session_id") is not None and data.get("session_id") == principal.session_id) or (
+        data.get("user_id") is not None and data.get("user_id") == principal.id
+    )
+
+
 def _revoke(session: Session, auth_session: AuthSession, reason: str) -> None:
     if auth_session.revoked_at is None:
         auth_session.revoked_at = utcnow()
         auth_session.revoked_reason = reason
+        announce_session_end(session, session_id=auth_session.id)
     session.commit()
 
 
@@ -328,6 +351,7 @@ def revoke_user_sessions(*, session: Session, user_id: int, reason: str) -> None
         .values(revoked_at=utcnow(), revoked_reason=reason)
         .execution_options(synchronize_session=False)
     )
+    announce_session_end(session, user_id=user_id)
 
 
 def principal_from_access_token(*, session: Session, token: str) -> Principal:

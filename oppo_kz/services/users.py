@@ -9,7 +9,7 @@ from oppo_kz.core.db import utcnow
 from oppo_kz.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from oppo_kz.core.security import hash_password, password_problem
 from oppo_kz.models.user import Role, User, UserCreate, UserUpdate
-from oppo_kz.services.auth import Principal, revoke_user_sessions
+from oppo_kz.services.auth import Principal, announce_session_end, revoke_user_sessions
 from oppo_kz.services.permissions import Permission
 
 
@@ -107,5 +107,6 @@ def delete_user(*, session: Session, actor: Principal, user_id: int) -> None:
     if user.id == actor.id:
         raise ConflictError("You cannot delete your own account.")
     _guard_last_admin(session, user, demoted=False, disabled=False, deleted=True)
+    announce_session_end(session, user_id=user_id)
     session.delete(user)
     session.commit()

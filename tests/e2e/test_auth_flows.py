@@ -77,3 +77,14 @@ def test_an_admin_creates_a_user_who_can_then_sign_in(page: Page, browser) -> No
 
     row.get_by_test_id("user-disable").click()
     expect(row.get_by_test_id("user-enable")).to_be_visible()
+
+
+def test_signing_out_in_one_tab_signs_out_the_others(page: Page) -> None:
+    LoginPage(page).open().sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
+    expect(page.get_by_test_id("product-row").first).to_be_visible()
+    other = page.context.new_page()  # same browser: the login is shared
+    other.goto("/products")
+    expect(Shell(other).current_role).to_have_text("admin")
+    Shell(other).logout.click()
+    expect(other).to_have_url(re.compile(r"/login/?$"))
+    expect(page).to_have_url(re.compile(r"/login/?$"), timeout=5_000)

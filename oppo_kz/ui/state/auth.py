@@ -9,8 +9,9 @@ from urllib.parse import quote
 import reflex as rx
 
 from oppo_kz.core.errors import AuthError, DomainError
+from oppo_kz.models.user import Role
 from oppo_kz.services import auth
-from oppo_kz.services.auth import Principal, TokenPair
+from oppo_kz.services.auth import Principal, TokenPair, session_ended_for
 from oppo_kz.services.permissions import Permission, permissions_for
 from oppo_kz.ui.state.base import run_service
 
@@ -42,6 +43,7 @@ class AuthState(rx.State):
 
     _access_token: str = ""
     _access_expires: float = 0.0
+    _session_id: str = ""
 
     @rx.var
     def signed_in(self) -> bool:
@@ -74,6 +76,7 @@ class AuthState(rx.State):
         self.refresh_token = pair.refresh_token
         self._access_token = pair.access_token
         self._access_expires = pair.access_expires_at.timestamp()
+        self._session_id = pair.session_id
         self._set_user(pair.user.id, pair.user.email, pair.user.full_name, pair.user.role.value)
 
     def _set_user(self, user_id: int, email: str, full_name: str, role: str) -> None:
@@ -84,6 +87,7 @@ class AuthState(rx.State):
         self.refresh_token = ""
         self._access_token = ""
         self._access_expires = 0.0
+        self._session_id = ""
         self._set_user(0, "", "", "")
         self.permissions = {}
 
@@ -121,6 +125,19 @@ class AuthState(rx.State):
             full_name=pair.user.full_name,
             role=pair.user.role,
             session_id=pair.session_id,
+        )
+
+    def login_ended(self, data: dict[str, object]) -> bool:
+        """Whether an `auth.session_ended` event is about this tab's login."""
+        return bool(self._session_id) and session_ended_for(
+            data,
+            Principal(
+                id=self.user_id,
+                email=self.email,
+                full_name="",
+                role=Role.promoter,
+                session_id=self._session_id,
+            ),
         )
 
     def login_redirect(self) -> rx.event.EventSpec:

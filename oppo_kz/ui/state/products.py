@@ -15,7 +15,7 @@ from oppo_kz.core.errors import AuthError, DomainError
 from oppo_kz.core.events import bus
 from oppo_kz.models.product import Category, ProductsPage
 from oppo_kz.services import products
-from oppo_kz.services.auth import Principal
+from oppo_kz.services.auth import SESSION_ENDED, Principal
 from oppo_kz.services.products import Filter, ProductQuery, SortKey
 from oppo_kz.ui.format import format_datetime, format_memory, format_tenge, parse_whole_number
 from oppo_kz.ui.state.auth import AuthState
@@ -306,7 +306,7 @@ class ProductsState(rx.State):
         Changes are coalesced: one query per burst, at most one per MIN_REFRESH_INTERVAL.
         """
         loop = asyncio.get_running_loop()
-        sub = bus.subscribe(topic_prefix="product.", maxsize=2000)
+        sub = bus.subscribe(maxsize=2000)
         last_refresh = 0.0
         try:
             while True:
@@ -320,6 +320,16 @@ class ProductsState(rx.State):
                     async with self:
                         self.highlight = []
                     continue
+                if first.name == SESSION_ENDED:
+                    async with self:
+                        auth_state = await self.get_state(AuthState)
+                        if auth_state.login_ended(first.data):  # signed out elsewhere, or disabled
+                            auth_state.clear()
+                            yield rx.redirect("/login", replace=True)
+                            return
+                    continue
+                if not first.name.startswith("product."):
+                    continue
                 changed = {first.data.get("id")}
                 deadline = loop.time() + max(
                     COALESCE_SECONDS, last_refresh + MIN_REFRESH_INTERVAL - loop.time()
@@ -329,31 +339,36 @@ class ProductsState(rx.State):
                         event = await asyncio.wait_for(sub.get(), left)
                     except TimeoutError:
                         break
-                    changed.add(event.data.get("id"))
+                    if event.name.startswith("product."):
+                        changed.add(event.data.get("id"))
                 if sub.overflowed:  # fell far behind: start again from a fresh subscription
-                    sub = bus.subscribe(topic_prefix="product.", maxsize=2000)
+                    sub = bus.subscribe(maxsize=2000)
                 last_refresh = loop.time()
-                await self._refresh_after(changed)
+                if not await self._refresh_after(changed):
+                    yield rx.redirect("/login", replace=True)  # the login ended meanwhile
+                    return
         finally:
             sub.close()
 
-    async def _refresh_after(self, changed: set[Any]) -> None:
+    async def _refresh_after(self, changed: set[Any]) -> bool:
+        """Re-read the page after `changed` products changed; False when the login has ended."""
         async with self:
             view = self._view
             auth_state = await self.get_state(AuthState)
             try:
                 who = await auth_state.principal()
             except AuthError:
-                return
+                return False
         try:
             page = await fetch_page(who, view)
         except DomainError as exc:  # e.g. the role lost read access meanwhile
             logger.info("live refresh skipped: %s", exc.message)
-            return
+            return True
         async with self:
             if self._view != view:
-                return  # the user moved on; their own load shows fresh rows
+                return True  # the user moved on; their own load shows fresh rows
             self._show(view, page)
             on_page = [row["id"] for row in self.rows if row["id"] in changed]
             self.highlight = on_page
             self._highlight_until = time.monotonic() + HIGHLIGHT_SECONDS
+        return True
