@@ -37,7 +37,7 @@ venv:
 	fi
 
 run: venv
-	$(PY) -m oppo_kz.serve --host $${HOST:-127.0.0.1}
+	$(PY) -m oppo_kz.serve
 
 dev: venv
 	$(PY) -m oppo_kz.serve --check --no-build

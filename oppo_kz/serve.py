@@ -18,27 +18,61 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from oppo_kz.core.config import PROJECT_ROOT, ConfigError, Settings, get_settings
 
 logger = logging.getLogger("oppo_kz.serve")
 
-_TOKEN_IN_QUERY = re.compile(r"((?:access_)?token=)[^&\s\"']+", re.IGNORECASE)
+# `token=` in a query string, also with the name percent-encoded (`tok%65n=` reaches the app as `token`).
+_TOKEN_NAME = "".join(f"(?:{c}|%{ord(c):02x})" for c in "token")
+_TOKEN_IN_QUERY = re.compile(rf"((?:access(?:_|%5f))?{_TOKEN_NAME}=)[^&\s\"']+", re.IGNORECASE)
+# A JWT anywhere else (a traceback, an object's repr): every one of ours starts with `eyJ` ('{"').
+_JWT = re.compile(r"(?<![\w-])eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}", re.ASCII)
+_REDACTED = "[redacted]"
 _BUILD_INPUTS = ("oppo_kz", "assets", "rxconfig.py", "reflex.lock")
 _STAMP = "oppo_build_stamp.json"
 
 
+def redact_tokens(text: str) -> str:
+    """Replace access and refresh tokens in `text` with `[redacted]`."""
+    return _JWT.sub(_REDACTED, _TOKEN_IN_QUERY.sub(rf"\1{_REDACTED}", text))
+
+
+def _redact_arg(arg: object) -> object:
+    if isinstance(arg, str):
+        return redact_tokens(arg)
+    if arg is None or isinstance(arg, int | float):
+        return arg  # keeps %d and %f working
+    try:
+        text = str(arg)  # e.g. a URL or request object whose text carries the query string
+    except Exception:
+        return arg
+    redacted = redact_tokens(text)
+    return arg if redacted == text else redacted
+
+
 class RedactTokens(logging.Filter):
-    """Keep tokens passed in query strings (the WebSocket's `?token=`) out of every log line."""
+    """Keep tokens (the WebSocket's `?token=`, any JWT) out of every log line, traceback included.
+
+    Uvicorn logs WebSocket handshakes on `uvicorn.error` and requests on `uvicorn.access`, both with
+    the query string as an argument; this filter sits on the one handler every logger reaches.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(
-                _TOKEN_IN_QUERY.sub(r"\1[redacted]", a) if isinstance(a, str) else a for a in record.args
-            )
+            record.args = tuple(_redact_arg(a) for a in record.args)
+        elif isinstance(record.args, Mapping):
+            record.args = {k: _redact_arg(v) for k, v in record.args.items()}
         if isinstance(record.msg, str):
-            record.msg = _TOKEN_IN_QUERY.sub(r"\1[redacted]", record.msg)
+            record.msg = redact_tokens(record.msg)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_tokens(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_tokens(record.stack_info)
         return True
 
 
@@ -87,13 +121,19 @@ def seed_if_empty() -> bool:
     with session_scope(write=True) as session:
         if not seed.is_empty(session=session):
             return False
-        report = seed.seed(session=session)
-    logger.info(
-        "seeded %d products and the admin %s (password %s)",
-        report.products_created,
-        seed.ADMIN_EMAIL,
-        seed.ADMIN_PASSWORD,
-    )
+        password, generated = seed.first_admin_password()
+        report = seed.seed(session=session, admin_password=password)
+    if generated:
+        # Printed, not logged: a password must not end up in log files (which redact tokens only).
+        print(f"First admin: {seed.ADMIN_EMAIL} / {password} (generated; not shown again)", file=sys.stderr)
+        logger.info("seeded %d products and the admin %s", report.products_created, seed.ADMIN_EMAIL)
+    else:
+        logger.info(
+            "seeded %d products and the admin %s (password %s)",
+            report.products_created,
+            seed.ADMIN_EMAIL,
+            "from FIRST_ADMIN_PASSWORD" if get_settings().FIRST_ADMIN_PASSWORD else seed.ADMIN_PASSWORD,
+        )
     return True
 
 
@@ -167,7 +207,7 @@ def serve(settings: Settings, host: str, *, with_ui: bool = True) -> None:
         port=settings.PORT,
         log_config=log_config(),
         proxy_headers=True,
-        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        forwarded_allow_ips=settings.FORWARDED_ALLOW_IPS,
         ws_max_size=1 << 20,
         timeout_graceful_shutdown=5,
     )
@@ -175,11 +215,16 @@ def serve(settings: Settings, host: str, *, with_ui: bool = True) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m oppo_kz.serve", description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to bind")
+    parser.add_argument("--host", default=None, help="address to bind (default: HOST, 127.0.0.1)")
     parser.add_argument("--check", action="store_true", help="migrate, seed and build, then exit")
+    parser.add_argument(
+        "--build-only", action="store_true", help="only build the UI (a PaaS build step; no database needed)"
+    )
     parser.add_argument("--no-build", action="store_true", help="serve the existing UI build as it is")
     parser.add_argument("--rebuild", action="store_true", help="build the UI even if it looks current")
-    parser.add_argument("--api-only", action="store_true", help="serve the API and Reflex's socket, no UI pages")
+    parser.add_argument(
+        "--api-only", action="store_true", help="serve the API and Reflex's socket, no UI pages"
+    )
     args = parser.parse_args(argv)
     logging.config.dictConfig(log_config())
 
@@ -189,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     os.chdir(PROJECT_ROOT)
+    if args.build_only:
+        ensure_frontend(settings, force=args.rebuild)
+        return 0
     try:
         migrate(settings)
     except Exception as exc:  # an unreachable database is an operator problem, not a traceback
@@ -199,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         ensure_frontend(settings, force=args.rebuild)
     if args.check:
         return 0
-    serve(settings, args.host, with_ui=not args.api_only)
+    serve(settings, args.host or settings.HOST, with_ui=not args.api_only)
     return 0
 
 

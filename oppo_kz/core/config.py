@@ -71,6 +71,13 @@ class Settings(BaseSettings):
     BCRYPT_ROUNDS: int = Field(default=12, ge=4, le=16)
     # The public address browsers use, when it is not http://localhost:PORT (e.g. on a PaaS).
     PUBLIC_URL: str | None = None
+    # Where `python -m oppo_kz.serve` binds; 0.0.0.0 on a server or PaaS.
+    HOST: str = "127.0.0.1"
+    # Proxies whose X-Forwarded-* headers are trusted (comma-separated, or * behind a PaaS router).
+    FORWARDED_ALLOW_IPS: str = "127.0.0.1"
+    # The first admin's password when an empty database is seeded. In ENV=prod, when unset, a
+    # random one is generated and printed once; elsewhere the documented Admin123! is used.
+    FIRST_ADMIN_PASSWORD: str | None = None
 
     @field_validator("DATABASE_URL")
     @classmethod

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, func, select
 
+from oppo_kz.core.config import get_settings
 from oppo_kz.core.security import hash_password
 from oppo_kz.models.product import Category, Product
 from oppo_kz.models.user import Role, User
@@ -622,10 +624,23 @@ class SeedReport:
     users_created: list[str] | None = None
 
 
-def seed(*, session: Session, demo_users: bool = False) -> SeedReport:
+def first_admin_password() -> tuple[str, bool]:
+    """The password for a newly seeded admin, and whether it was generated just now.
+
+    Development keeps the documented Admin123!; production never ships a known password.
+    """
+    settings = get_settings()
+    if settings.FIRST_ADMIN_PASSWORD:
+        return settings.FIRST_ADMIN_PASSWORD, False
+    if settings.ENV == "prod":
+        return secrets.token_urlsafe(12), True
+    return ADMIN_PASSWORD, False
+
+
+def seed(*, session: Session, demo_users: bool = False, admin_password: str = ADMIN_PASSWORD) -> SeedReport:
     """Insert what is missing (admin, seed products, optionally demo users); never change existing rows."""
     report = SeedReport(users_created=[])
-    wanted_users = [(ADMIN_EMAIL, ADMIN_PASSWORD, Role.admin, "OPPO KZ Admin")]
+    wanted_users = [(ADMIN_EMAIL, admin_password, Role.admin, "OPPO KZ Admin")]
     if demo_users:
         wanted_users.extend(DEMO_USERS)
     existing_emails = set(session.exec(select(User.email)).all())

@@ -95,3 +95,34 @@ def test_seed_command_line_is_idempotent(tmp_path: Path) -> None:
     assert "products created: 0" in runs[1]
     assert "users created: none" in runs[1]
     assert "office login: office@oppo.kz" in runs[2]
+
+
+def _seed_cli(url: str, **env: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-m", "oppo_kz.seed"],
+        cwd=PROJECT_ROOT,
+        env=os.environ | {"DATABASE_URL": url} | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+
+
+def test_production_never_seeds_the_documented_admin_password(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'prod.db'}"
+    migrate(url)
+    out = _seed_cli(url, ENV="prod", SECRET_KEY="p" * 48)
+    assert "generated" in out
+    password = out.split(f"admin login: {seed.ADMIN_EMAIL} / ")[1].split()[0]
+    assert password != seed.ADMIN_PASSWORD
+    assert len(password) >= 16
+
+
+def test_first_admin_password_setting_is_used(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'set.db'}"
+    migrate(url)
+    out = _seed_cli(url, FIRST_ADMIN_PASSWORD="Chosen-Secret-42")
+    assert f"admin login: {seed.ADMIN_EMAIL} / Chosen-Secret-42" in out
+    out_again = _seed_cli(url, FIRST_ADMIN_PASSWORD="Another-One-43")
+    assert "already existed" in out_again
