@@ -13,7 +13,7 @@ import pytest
 _TMP = Path(tempfile.mkdtemp(prefix="oppo-tests-"))
 TEST_ENV = {
     "ENV": "test",
-    "SECRET_KEY": "test-secret-key-for-the-suite-0123456789abcdef",
+    "SECRET_KEY": "test-secret-key-for-the-suite-0123456789abcdef-0123456789abcdef-xyz",
     "BCRYPT_ROUNDS": "4",
     "CORS_ORIGINS": "https://bi.example.kz",
     "ACCESS_TOKEN_MINUTES": "15",

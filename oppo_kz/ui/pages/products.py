@@ -89,7 +89,7 @@ def _filters() -> rx.Component:
                         width="110px",
                         data_testid="products-price-min",
                     ),
-                    debounce_timeout=500,
+                    debounce_timeout=300,
                 ),
                 rx.text("–"),
                 rx.debounce_input(
@@ -102,7 +102,7 @@ def _filters() -> rx.Component:
                         data_testid="products-price-max",
                         aria_label="Price to",
                     ),
-                    debounce_timeout=500,
+                    debounce_timeout=300,
                 ),
                 align="center",
                 spacing="2",
