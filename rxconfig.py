@@ -25,7 +25,11 @@ if os.environ.get("REFLEX_ENV_MODE", "dev") == "prod":
     }
 else:
     # `make dev`: Vite serves the UI on PORT with hot reload, the backend runs on 8000.
-    ports = {"frontend_port": settings.PORT, "deploy_url": f"http://localhost:{settings.PORT}"}
+    ports = {
+        "frontend_port": settings.PORT,
+        "deploy_url": f"http://localhost:{settings.PORT}",
+        "backend_host": settings.HOST,
+    }
 
 config = rx.Config(
     app_name="oppo_kz",

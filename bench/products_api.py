@@ -238,7 +238,8 @@ class Server:
                 self.proc.wait()
 
 
-def start_server(database_url: str, workdir: Path) -> Server:
+def start_server(database_url: str, workdir: Path, *, ui: bool = False) -> Server:
+    """The production server on a free port: API only, or with the UI (built first, in .web-bench)."""
     port = free_port()
     env = {
         **os.environ,
@@ -248,18 +249,20 @@ def start_server(database_url: str, workdir: Path) -> Server:
         "SECRET_KEY": secrets.token_urlsafe(48),
         "ACCESS_TOKEN_MINUTES": "240",
         "PYTHONUNBUFFERED": "1",
+        "REFLEX_WEB_WORKDIR": ".web-bench",
     }
     log_path = workdir / f"server-{port}.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "oppo_kz.serve", "--api-only", "--host", "127.0.0.1"],
+            [sys.executable, "-m", "oppo_kz.serve", "--host", "127.0.0.1", *([] if ui else ["--api-only"])],
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = Server(f"http://127.0.0.1:{port}", proc, log_path)
-    deadline = time.monotonic() + 120
+    # The UI build bakes in http://localhost:PORT, so browsers must use that address.
+    server = Server(f"http://{'localhost' if ui else '127.0.0.1'}:{port}", proc, log_path)
+    deadline = time.monotonic() + (900 if ui else 120)  # the first UI build installs npm packages
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(

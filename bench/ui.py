@@ -17,33 +17,25 @@ Figures vary with the machine; compare them with each other within one run.
 from __future__ import annotations
 
 import argparse
-import os
-import secrets
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.products_api import ADMIN_EMAIL, ADMIN_PASSWORD, create_admin, load_sqlite, migrate  # noqa: E402
-from tests.pg import free_port  # noqa: E402
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from bench.products_api import (  # noqa: E402
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    create_admin,
+    load_sqlite,
+    migrate,
+    start_server,
+)
+from tests.live import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # Runs an action inside the page and resolves with the milliseconds until the table shows a new view.
 MEASURE_JS = """
@@ -88,40 +80,6 @@ LCP_JS = """
 """
 
 
-def serve(db_url: str, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "PORT": str(port),
-        "ENV": "prod",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "REFLEX_WEB_WORKDIR": ".web-bench",
-        "PYTHONUNBUFFERED": "1",
-    }
-    log = (workdir / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "oppo_kz.serve", "--host", "127.0.0.1"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://localhost:{port}"
-    deadline = time.monotonic() + 900  # the first build installs the UI's npm packages
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited; see {workdir / 'server.log'}")
-        try:
-            if httpx.get(f"{url}/api/v1/health", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit("the server did not start")
-
-
 def stats(values: list[float]) -> str:
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -132,7 +90,7 @@ def run(url: str, repeat: int) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(base_url=url, viewport={"width": 1366, "height": 860})
         page = context.new_page()
         page.goto("/login")
@@ -228,13 +186,14 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{args.n} products generated in {time.monotonic() - started:.1f} s; building and serving the UI ..."
     )
-    proc, url = serve(db_url, workdir)
+    server = start_server(db_url, workdir, ui=True)
     try:
-        print(f"\nUI at {url}, SQLite, {args.n} products, headless Chromium, {args.repeat} runs each\n")
-        run(url, args.repeat)
+        print(
+            f"\nUI at {server.url}, SQLite, {args.n} products, headless Chromium, {args.repeat} runs each\n"
+        )
+        run(server.url, args.repeat)
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(15)
+        server.stop()
     return 0
 
 

@@ -15,6 +15,18 @@ import httpx
 from tests.conftest import PROJECT_ROOT, TEST_ENV
 from tests.pg import free_port
 
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Debian's Chromium as root, headless, with no calls home (this machine's network is closed).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
 PREFERRED_PORT = 3917  # a stable port lets a warm checkout reuse its e2e build
 
 

@@ -6,12 +6,11 @@ from typing import Any
 
 import reflex as rx
 
+from oppo_kz.ui.components.controls import native_select
 from oppo_kz.ui.components.layout import signed_in_page
 from oppo_kz.ui.state.auth import AuthState
 from oppo_kz.ui.state.product_form import LABELS, ProductFormState
 from oppo_kz.ui.state.products import CATEGORIES
-
-NATIVE_CONTROL = "rt-reset rt-SelectTrigger rt-r-size-2 rt-variant-surface"
 
 # The role may change what this form shows: new needs create, an existing product needs update.
 CAN_EDIT = rx.cond(ProductFormState.is_new, AuthState.can_create, AuthState.can_update)
@@ -61,14 +60,13 @@ def _text_input(name: str, **props: Any) -> rx.Component:
 def _category() -> rx.Component:
     return _field(
         "category",
-        rx.el.select(
-            *[rx.el.option(c.capitalize(), value=c) for c in CATEGORIES],
+        native_select(
+            [(c.capitalize(), c) for c in CATEGORIES],
             id="field-category",
             name="category",
             default_value=ProductFormState.values["category"],
             disabled=~CAN_EDIT,
             on_change=lambda value: ProductFormState.remember("category", value),
-            class_name=NATIVE_CONTROL,
             style={"width": "100%"},
             data_testid="field-category",
         ),

@@ -7,12 +7,11 @@ from typing import Any
 import reflex as rx
 from reflex_base.vars.base import Var
 
+from oppo_kz.ui.components.controls import native_select
 from oppo_kz.ui.components.layout import signed_in_page
 from oppo_kz.ui.pages import product_form
 from oppo_kz.ui.state.auth import AuthState
 from oppo_kz.ui.state.products import CATEGORIES, PAGE_SIZES, ProductsState
-
-NATIVE_CONTROL = "rt-reset rt-SelectTrigger rt-r-size-2 rt-variant-surface"
 
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     # (label, sort field, alignment)
@@ -61,15 +60,14 @@ def _filters() -> rx.Component:
         ),
         _labelled(
             "Category",
-            rx.el.select(
-                *[rx.el.option(c.capitalize(), value=c) for c in CATEGORIES],
+            native_select(
+                [(c.capitalize(), c) for c in CATEGORIES],
                 id="products-category",
                 multiple=True,
                 size=len(CATEGORIES),
                 default_value=ProductsState.categories.to(str),  # React takes an array for <select multiple>
                 key=ProductsState.categories.join(","),
                 on_change=lambda _value: ProductsState.set_categories(SELECTED_VALUES),
-                class_name=NATIVE_CONTROL,
                 style={"height": "auto", "padding": "2px", "minWidth": "150px"},
                 title="Ctrl/Cmd-click to pick several",
                 data_testid="products-category",
@@ -203,12 +201,11 @@ def _pagination() -> rx.Component:
         rx.spacer(),
         rx.hstack(
             rx.text("Rows per page", size="1", color_scheme="gray"),
-            rx.el.select(
-                *[rx.el.option(str(n), value=str(n)) for n in PAGE_SIZES],
+            native_select(
+                [(str(n), str(n)) for n in PAGE_SIZES],
                 default_value=ProductsState.page_size.to_string(),
                 key=ProductsState.page_size.to_string(),
                 on_change=ProductsState.set_page_size,
-                class_name=NATIVE_CONTROL,
                 data_testid="products-page-size",
                 aria_label="Rows per page",
             ),

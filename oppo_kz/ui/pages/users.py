@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from oppo_kz.ui.components.controls import native_select
 from oppo_kz.ui.components.layout import forbidden_notice
 from oppo_kz.ui.state.auth import AuthState
 from oppo_kz.ui.state.users import ROLES, UsersState
@@ -27,12 +28,7 @@ def _field(label: str, control: rx.Component, name: str) -> rx.Component:
 
 def _role_select(**props: Any) -> rx.Component:
     """A native select: keyboard- and test-friendly."""
-    return rx.el.select(
-        *[rx.el.option(role, value=role) for role in ROLES],
-        class_name="rt-reset rt-SelectTrigger rt-r-size-2 rt-variant-surface",
-        style={"minWidth": "130px"},
-        **props,
-    )
+    return native_select([(role, role) for role in ROLES], style={"minWidth": "130px"}, **props)
 
 
 def _create_form() -> rx.Component:

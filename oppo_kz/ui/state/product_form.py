@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from oppo_kz.core.db import utcnow
 from oppo_kz.core.errors import AuthError, ConflictError, DomainError, NotFoundError, ValidationFailedError
-from oppo_kz.models.product import Product, ProductCreate, ProductUpdate
+from oppo_kz.models.product import EDITABLE_FIELDS, Product, ProductCreate, ProductUpdate
 from oppo_kz.services import products
 from oppo_kz.services.auth import Principal
 from oppo_kz.services.permissions import Permission, has_permission
@@ -19,19 +19,7 @@ from oppo_kz.ui.state.auth import AuthState
 from oppo_kz.ui.state.base import run_service
 from oppo_kz.ui.state.products import ProductsState
 
-FIELDS = (
-    "sku",
-    "name",
-    "category",
-    "series",
-    "color",
-    "ram_gb",
-    "storage_gb",
-    "price",
-    "stock",
-    "is_active",
-    "launch_date",
-)
+FIELDS = EDITABLE_FIELDS
 NUMBER_FIELDS = ("ram_gb", "storage_gb", "price", "stock")
 OPTIONAL_NUMBERS = ("ram_gb", "storage_gb")
 LABELS = {
