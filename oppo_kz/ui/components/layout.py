@@ -69,8 +69,13 @@ def header() -> rx.Component:
         rx.spacer(),
         rx.hstack(
             rx.vstack(
-                rx.text(AuthState.user_label, size="2", weight="medium", data_testid="current-user"),
-                rx.badge(AuthState.role, variant="soft", size="1", data_testid="current-role"),
+                rx.text(AuthState.full_name, size="2", weight="medium", data_testid="current-user-name"),
+                rx.hstack(
+                    rx.text(AuthState.email, size="1", color_scheme="gray", data_testid="current-user"),
+                    rx.badge(AuthState.role, variant="soft", size="1", data_testid="current-role"),
+                    spacing="2",
+                    align="center",
+                ),
                 spacing="0",
                 align="end",
             ),

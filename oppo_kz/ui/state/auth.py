@@ -50,10 +50,6 @@ class AuthState(rx.State):
         return self.role != ""
 
     @rx.var
-    def user_label(self) -> str:
-        return self.full_name or self.email
-
-    @rx.var
     def can_create(self) -> bool:
         return self.permissions.get(Permission.products_create.value, False)
 
