@@ -234,6 +234,10 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     os.chdir(PROJECT_ROOT)
+    host = args.host or settings.HOST
+    if not (args.check or args.build_only) and (problem := _port_problem(host, settings.PORT)):
+        print(problem, file=sys.stderr)
+        return 1
     if args.build_only:
         ensure_frontend(settings, force=args.rebuild)
         return 0
@@ -247,8 +251,23 @@ def main(argv: list[str] | None = None) -> int:
         ensure_frontend(settings, force=args.rebuild)
     if args.check:
         return 0
-    serve(settings, args.host or settings.HOST, with_ui=not args.api_only)
+    serve(settings, host, with_ui=not args.api_only)
     return 0
+
+
+def _port_problem(host: str, port: int) -> str | None:
+    """Say so in one line when the port is taken, before spending time on migrations and a build."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            return (
+                f"Port {port} on {host} is not available ({exc.strerror}); "
+                f"stop what uses it or choose another: PORT={port + 1} make run"
+            )
+    return None
 
 
 def _safe_url(url: str) -> str:

@@ -1,0 +1,30 @@
+"""The production start command: clear one-line failures before any slow work."""
+
+import os
+import socket
+import subprocess
+import sys
+
+from tests.conftest import PROJECT_ROOT
+
+
+def test_a_busy_port_is_reported_in_one_line_before_migrating_or_building(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        db = tmp_path / "never-created.db"
+        result = subprocess.run(
+            [sys.executable, "-m", "oppo_kz.serve", "--host", "127.0.0.1"],
+            cwd=PROJECT_ROOT,
+            env=os.environ | {"PORT": str(port), "DATABASE_URL": f"sqlite:///{db}"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [lines[0]]
+    assert f"Port {port}" in lines[0]
+    assert f"PORT={port + 1}" in lines[0]
+    assert not db.exists()  # it stopped before touching the database
