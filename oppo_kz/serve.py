@@ -260,6 +260,8 @@ def _port_problem(host: str, port: int) -> str | None:
     import socket
 
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As uvicorn does: a port whose last server just stopped (TIME_WAIT) is free to serve on.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError as exc:

@@ -28,3 +28,19 @@ def test_a_busy_port_is_reported_in_one_line_before_migrating_or_building(tmp_pa
     assert f"Port {port}" in lines[0]
     assert f"PORT={port + 1}" in lines[0]
     assert not db.exists()  # it stopped before touching the database
+
+
+def test_a_port_whose_server_just_stopped_is_free_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from oppo_kz.serve import _port_problem
+
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = server.accept()
+    accepted.close()  # the server side closes first: its end of the connection waits in TIME_WAIT
+    client.close()
+    server.close()
+    assert _port_problem("127.0.0.1", port) is None
