@@ -95,8 +95,10 @@ class LoginLimiter:
         max_failures: int = MAX_FAILED_LOGINS,
         window_seconds: int = FAILED_LOGIN_WINDOW_SECONDS,
         clock: Callable[[], float] = time.monotonic,
+        max_tracked: int = 100_000,
     ) -> None:
         self.max_failures = max_failures
+        self.max_tracked = max_tracked
         self.window = window_seconds
         self.clock = clock
         self._failures: dict[str, deque[float]] = {}
@@ -122,9 +124,21 @@ class LoginLimiter:
 
     def record_failure(self, key: str) -> None:
         with self._lock:
-            failures = self._recent(key, self.clock())
-            failures.append(self.clock())
+            now = self.clock()
+            if len(self._failures) >= self.max_tracked:
+                self._forget_stale(now)
+            failures = self._recent(key, now)
+            failures.append(now)
             self._failures[key] = failures
+
+    def _forget_stale(self, now: float) -> None:
+        """Drop emails whose failures are all outside the window (random emails must not pile up)."""
+        for key in [
+            k for k, failures in self._failures.items() if not failures or failures[-1] <= now - self.window
+        ]:
+            del self._failures[key]
+        while len(self._failures) >= self.max_tracked:  # still full: forget the oldest first
+            del self._failures[next(iter(self._failures))]
 
     def reset(self, key: str | None = None) -> None:
         with self._lock:
@@ -212,13 +226,17 @@ def authenticate(
     """Check the email and password and open a new login; the same 401 for every failure."""
     key = normalize_email(email)
     limiter.check(key)
-    user = session.exec(select(User).where(User.email == key)).first()
-    if user is None:
+    found = session.exec(select(User.id, User.password_hash, User.is_active).where(User.email == key)).first()
+    # End the lookup's transaction before bcrypt: a quarter of a second per login must never hold
+    # SQLite's write lock (or a PostgreSQL snapshot) while other writers wait.
+    session.commit()
+    if found is None:
         burn_password_check(password)  # the same time as a wrong password
         ok = False
     else:
-        ok = verify_password(password, user.password_hash) and user.is_active
-    if not ok or user is None:
+        ok = verify_password(password, found.password_hash) and found.is_active
+    user = session.get(User, found.id) if ok and found is not None else None
+    if user is None or not user.is_active:  # also: disabled or deleted while we checked
         limiter.record_failure(key)
         raise InvalidCredentialsError()
     limiter.reset(key)

@@ -12,6 +12,8 @@ from oppo_kz.models.user import Role, User, UserCreate, UserUpdate
 from oppo_kz.services.auth import Principal, announce_session_end, revoke_user_sessions
 from oppo_kz.services.permissions import Permission
 
+MAX_ID = 2**31 - 1
+
 
 def _check_password(password: str) -> None:
     if problem := password_problem(password):
@@ -26,7 +28,8 @@ def list_users(*, session: Session, actor: Principal) -> list[User]:
 
 def get_user(*, session: Session, actor: Principal, user_id: int) -> User:
     actor.require(Permission.users_manage)
-    user = session.get(User, user_id)
+    # An id no integer column can hold cannot exist (and would overflow the database driver).
+    user = session.get(User, user_id) if 1 <= user_id <= MAX_ID else None
     if user is None:
         raise NotFoundError(f"User {user_id} does not exist.")
     return user
@@ -36,6 +39,7 @@ def create_user(*, session: Session, actor: Principal, user_in: UserCreate) -> U
     """Create a user with a role; 409 when the email is taken (case-insensitively)."""
     actor.require(Permission.users_manage)
     _check_password(user_in.password)
+    password_hash = hash_password(user_in.password)  # before any query: bcrypt never holds a lock
     if session.exec(select(User.id).where(User.email == user_in.email)).first() is not None:
         raise ConflictError(
             f"A user with the email {user_in.email} already exists.", details={"field": "email"}
@@ -45,7 +49,7 @@ def create_user(*, session: Session, actor: Principal, user_in: UserCreate) -> U
         full_name=user_in.full_name,
         role=user_in.role,
         is_active=user_in.is_active,
-        password_hash=hash_password(user_in.password),
+        password_hash=password_hash,
     )
     session.add(user)
     try:
@@ -78,10 +82,13 @@ def _guard_last_admin(session: Session, user: User, *, demoted: bool, disabled: 
 
 def update_user(*, session: Session, actor: Principal, user_id: int, changes: UserUpdate) -> User:
     """Change name, role, status or password; disabling or a new password ends the user's logins."""
-    user = get_user(session=session, actor=actor, user_id=user_id)
+    actor.require(Permission.users_manage)
     data = changes.model_dump(exclude_unset=True)
+    password_hash = None
     if data.get("password") is not None:
         _check_password(data["password"])
+        password_hash = hash_password(data["password"])  # before any query: bcrypt never holds a lock
+    user = get_user(session=session, actor=actor, user_id=user_id)
     demoted = "role" in data and data["role"] is not None and data["role"] != Role.admin
     disabled = data.get("is_active") is False
     if user.id == actor.id and ((demoted and user.role == Role.admin) or disabled):
@@ -90,8 +97,8 @@ def update_user(*, session: Session, actor: Principal, user_id: int, changes: Us
     for field in ("full_name", "role", "is_active"):
         if data.get(field) is not None:
             setattr(user, field, data[field])
-    if data.get("password") is not None:
-        user.password_hash = hash_password(data["password"])
+    if password_hash is not None:
+        user.password_hash = password_hash
         revoke_user_sessions(session=session, user_id=user_id, reason="password_changed")
     if disabled:
         revoke_user_sessions(session=session, user_id=user_id, reason="user_disabled")

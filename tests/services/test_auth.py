@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import jwt
@@ -241,3 +242,87 @@ def test_a_successful_login_clears_earlier_failures(user) -> None:  # type: igno
         with pytest.raises(InvalidCredentialsError):
             _login(user.email, "wrong-password")
     _login(user.email)
+
+
+# --- bcrypt never runs inside a write transaction -----------------------------------------------
+
+
+def _write_lock_is_free() -> bool:
+    """Whether another connection can take SQLite's write lock right now (without waiting)."""
+    import sqlite3
+
+    from oppo_kz.core.config import get_settings
+
+    path = get_settings().DATABASE_URL.removeprefix("sqlite:///")
+    conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("slow", ["verify_password", "burn_password_check"])
+def test_login_checks_the_password_outside_the_write_transaction(
+    sqlite_db: str, monkeypatch: pytest.MonkeyPatch, slow: str
+) -> None:
+    with session_scope(write=True) as s:
+        user = make_user(s, email="locks@oppo.kz")
+    seen: list[bool] = []
+    real = getattr(auth, slow)
+
+    def spy(*args: object) -> object:
+        seen.append(_write_lock_is_free())
+        return real(*args)
+
+    monkeypatch.setattr(auth, slow, spy)
+    email = user.email if slow == "verify_password" else "nobody@oppo.kz"
+    with session_scope(write=True) as s, contextlib.suppress(InvalidCredentialsError):
+        auth.authenticate(session=s, email=email, password=DEFAULT_PASSWORD)
+    assert seen == [True]
+
+
+def test_creating_a_user_hashes_outside_the_write_transaction(
+    sqlite_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from oppo_kz.models import UserCreate
+    from oppo_kz.services import users
+
+    with session_scope(write=True) as s:
+        admin = auth.Principal.of(make_user(s, role=Role.admin))
+        target = make_user(s)
+    seen: list[bool] = []
+    real = users.hash_password
+
+    def spy(password: str) -> str:
+        seen.append(_write_lock_is_free())
+        return real(password)
+
+    monkeypatch.setattr(users, "hash_password", spy)
+    with session_scope(write=True) as s:
+        users.create_user(
+            session=s,
+            actor=admin,
+            user_in=UserCreate(email="new@oppo.kz", password="Password-1", role=Role.office),
+        )
+    with session_scope(write=True) as s:
+        users.update_user(
+            session=s, actor=admin, user_id=target.id, changes=users.UserUpdate(password="Password-2")
+        )
+    assert seen == [True, True]
+
+
+def test_the_limiter_forgets_old_emails_and_stays_bounded() -> None:
+    now = [0.0]
+    limiter = LoginLimiter(clock=lambda: now[0], max_tracked=100)
+    for i in range(1_000):
+        limiter.record_failure(f"random{i}@example.kz")
+        now[0] += 1
+    assert len(limiter._failures) <= 100
+    for _ in range(5):
+        limiter.record_failure("target@oppo.kz")
+    with pytest.raises(RateLimitedError):
+        limiter.check("target@oppo.kz")  # the newest email is still locked out
