@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fastapi import APIRouter, FastAPI
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from oppo_kz.api.errors import install_error_handlers
+from oppo_kz.api.errors import error_response, install_error_handlers
 from oppo_kz.api.routes import auth, health, products, users, ws
 from oppo_kz.core.config import get_settings
 
 API_PREFIX = "/api/v1"
+MAX_BODY_BYTES = 1 << 20
 
 
 def create_api() -> FastAPI:
@@ -26,6 +27,7 @@ def create_api() -> FastAPI:
         swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
     )
     install_error_handlers(api)
+    api.add_middleware(BodyLimit)  # no request of this API needs more than 1 MiB
     v1 = APIRouter(prefix=API_PREFIX)
     v1.include_router(health.router)
     v1.include_router(auth.router)
@@ -34,6 +36,73 @@ def create_api() -> FastAPI:
     v1.include_router(ws.router)
     api.include_router(v1)
     return api
+
+
+class BodyLimit:
+    """Refuse a request body over MAX_BODY_BYTES with 413 in the contract's error shape.
+
+    A declared Content-Length is judged before anything is read; a chunked body of unknown length
+    is read up to the limit (so at most 1 MiB is ever buffered) and then handed on as it came.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _declared_length(scope)
+        if declared is not None:
+            if declared > MAX_BODY_BYTES:
+                await _too_large(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > MAX_BODY_BYTES:
+                await _too_large(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()  # disconnect notices after the body
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    response = error_response(
+        413,
+        "payload_too_large",
+        f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB.",
+        {"max_bytes": MAX_BODY_BYTES},
+    )
+    await response(scope, receive, send)
+
+
+def _declared_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
 
 
 def mount_api(api: FastAPI) -> Callable[[ASGIApp], ASGIApp]:

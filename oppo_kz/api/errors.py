@@ -56,11 +56,21 @@ def _clean_message(msg: str) -> str:
     return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
+def _readable(error: dict[str, Any]) -> dict[str, Any]:
+    """A body that is not JSON at all is the field `body`, not a character offset."""
+    if error.get("type") != "json_invalid":
+        return error
+    reason = (error.get("ctx") or {}).get("error", "")
+    position = error["loc"][1] if len(error.get("loc", ())) > 1 else None
+    where = f" at character {position}" if isinstance(position, int) else ""
+    return {**error, "loc": ("body",), "msg": f"The body is not valid JSON ({reason}{where})."}
+
+
 def validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """Pydantic errors as the contract's `{field, message}` list."""
+    """Pydantic errors as the contract's `{field, message}` list, for every route."""
     return [
         {"field": _field_name(tuple(err.get("loc", ()))), "message": _clean_message(str(err.get("msg", "")))}
-        for err in errors
+        for err in map(_readable, errors)
     ]
 
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+import email_validator
 from pydantic import ConfigDict, EmailStr, field_validator
 from sqlalchemy import CheckConstraint, Column, ForeignKey
 from sqlmodel import Field, SQLModel
 
 from oppo_kz.core.db import UTCDateTime, utcnow
 from oppo_kz.models.common import CleanStr, StrictBool, enum_column
+
+# Accept company-internal (`corp.local`) and test (`qa.test`) mail domains, as email-validator's
+# documentation describes; the other special-use names (localhost, invalid, onion, arpa) stay refused.
+for _domain in ("local", "test"):
+    if _domain in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+        email_validator.SPECIAL_USE_DOMAIN_NAMES.remove(_domain)
 
 
 class Role(StrEnum):

@@ -59,3 +59,57 @@ def test_unhandled_error_is_500_without_a_stack_trace(api, client, caplog: pytes
 def test_openapi_and_docs_are_served_under_the_prefix(client) -> None:
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "OPPO KZ Data Platform API"
     assert "swagger" in client.get("/api/v1/docs").text.lower()
+
+
+@pytest.mark.parametrize(
+    ("path", "needs_admin"),
+    [("/api/v1/auth/refresh", False), ("/api/v1/auth/logout", False), ("/api/v1/users", True)],
+)
+def test_a_body_that_is_not_json_is_named_body_everywhere(client, admin_headers, path: str, needs_admin: bool) -> None:  # type: ignore[no-untyped-def]
+    headers = {"content-type": "application/json"} | (admin_headers if needs_admin else {})
+    response = client.post(path, content=b'{"refresh_token": ', headers=headers)
+    assert response.status_code == 422
+    errors = response.json()["details"]["errors"]
+    assert errors[0]["field"] == "body"
+    assert "not valid JSON" in errors[0]["message"]
+
+
+def test_a_body_over_one_mebibyte_is_413_in_the_error_shape(client, admin_headers) -> None:  # type: ignore[no-untyped-def]
+    big = b'{"name": "' + b"x" * (2 << 20) + b'"}'
+    response = client.post(
+        "/api/v1/products", content=big, headers=admin_headers | {"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["error_code"] == "payload_too_large"
+
+
+def test_deeply_nested_json_on_login_is_a_422_not_a_crash(client, db: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(
+        "/api/v1/auth/login", content=b"[" * 200_000, headers={"content-type": "application/json"}
+    )
+    assert response.status_code in (413, 422)
+    assert response.json()["error_code"] in ("validation_error", "payload_too_large")
+
+
+@pytest.mark.parametrize("method", ["get", "patch", "delete"])
+def test_a_user_id_beyond_any_integer_column_is_404(client, admin_headers, method: str) -> None:  # type: ignore[no-untyped-def]
+    kwargs = {"json": {"full_name": "x"}} if method == "patch" else {}
+    response = getattr(client, method)(f"/api/v1/users/{2**63}", headers=admin_headers, **kwargs)
+    assert response.status_code == 404
+    assert response.json()["error_code"] == "not_found"
+
+
+def test_a_chunked_body_over_the_limit_is_413_and_a_small_one_still_works(client, admin_headers) -> None:  # type: ignore[no-untyped-def]
+    def chunks(total: int):  # type: ignore[no-untyped-def]
+        yield b'{"name": "'
+        for _ in range(total // 65536):
+            yield b"x" * 65536
+        yield b'"}'
+
+    headers = admin_headers | {"content-type": "application/json"}
+    too_big = client.post("/api/v1/products", content=chunks(2 << 20), headers=headers)
+    assert too_big.status_code == 413
+    assert too_big.json()["error_code"] == "payload_too_large"
+    small = client.post("/api/v1/products", content=chunks(65536), headers=headers)
+    assert small.status_code == 422  # read and validated as usual
+    assert small.json()["error_code"] == "validation_error"

@@ -162,3 +162,12 @@ def test_an_admin_cannot_lock_themself_out(client, db: str, login) -> None:  # t
         client.patch(f"/api/v1/users/{me.id}", json={"full_name": "Still Me"}, headers=headers).status_code
         == 200
     )
+
+
+@pytest.mark.parametrize("email", ["qa.user@example.com", "store7@branch.test", "it@oppo.corp.local"])
+def test_internal_and_test_mail_domains_are_accepted(client, admin_headers, email: str) -> None:  # type: ignore[no-untyped-def]
+    response = client.post(
+        "/api/v1/users", json={"email": email, "password": "Password1!"}, headers=admin_headers
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["email"] == email

@@ -66,7 +66,7 @@ async def _login_body(request: Request) -> LoginRequest:
     else:
         try:
             data = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
             raise RequestValidationError(
                 [
                     {

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request, Response, status
-from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
 from oppo_kz.api.deps import CurrentUser, ReadSession, WriteSession, oauth2_scheme, require
@@ -27,33 +24,7 @@ from oppo_kz.services import auth, products
 from oppo_kz.services.auth import Principal
 from oppo_kz.services.permissions import Permission
 
-
-class _ProductRoute(APIRoute):
-    """Report a body that is not JSON at all as the field `body`, not as a character position."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except RequestValidationError as exc:
-                errors = [_readable(e) for e in exc.errors()]
-                raise RequestValidationError(errors, body=exc.body) from None
-
-        return route
-
-
-def _readable(error: dict[str, Any]) -> dict[str, Any]:
-    if error.get("type") != "json_invalid":
-        return error
-    reason = (error.get("ctx") or {}).get("error", "")
-    position = error["loc"][1] if len(error.get("loc", ())) > 1 else None
-    where = f" at character {position}" if isinstance(position, int) else ""
-    return {**error, "loc": ("body",), "msg": f"The body is not valid JSON ({reason}{where})."}
-
-
-router = APIRouter(prefix="/products", tags=["products"], route_class=_ProductRoute)
+router = APIRouter(prefix="/products", tags=["products"])
 BearerToken = Annotated[str | None, Depends(oauth2_scheme)]
 Creator = Annotated[Principal, Depends(require(Permission.products_create))]
 Editor = Annotated[Principal, Depends(require(Permission.products_update))]
@@ -66,12 +37,16 @@ IfMatch = Annotated[
 _ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,10})"?\s*$')
 
 
-def _expected_version(if_match: str | None) -> int | None:
-    """The version an If-Match header names; `*` matches any; anything else can never match."""
+def _expected_version(if_match: str | None) -> int | tuple[int, ...] | None:
+    """The version(s) an If-Match header names (`"3"` or `"3", "4"`); `*` matches any.
+
+    A tag that is not one of our ETags can never match: it becomes 0 (versions start at 1).
+    """
     if if_match is None or if_match.strip() == "*":
         return None
-    found = _ETAG.match(if_match)
-    return int(found.group(1)) if found else 0  # versions start at 1, so 0 is always stale
+    tags = [tag for tag in if_match.split(",") if tag.strip()] or [""]
+    versions = tuple(int(found.group(1)) if (found := _ETAG.match(tag)) else 0 for tag in tags)
+    return versions[0] if len(versions) == 1 else versions
 
 
 def _with_etag(response: Response, product: Product) -> Product:
