@@ -119,6 +119,10 @@ def _drop_transaction_work(session: Session) -> None:
 # --- engine -----------------------------------------------------------------------------------
 
 
+def _casefold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -135,6 +139,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.execute("PRAGMA mmap_size=134217728")
         cursor.close()
+        # SQLite's lower()/LIKE fold ASCII only; searches for Kazakh or Russian text need this.
+        dbapi_connection.create_function("oppo_casefold", 1, _casefold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -108,13 +108,24 @@ class ProductCreate(_ProductInput):
     launch_date: date | None = None
 
 
-class ProductReplace(ProductCreate):
+class _ReadOnlyEcho(SQLModel):
+    """What GET returns but nobody writes: accepted in a body (so GET, edit, PUT works) and ignored.
+
+    `id`, when sent, must be the product's own; the service checks it against the URL.
+    """
+
+    id: StrictInt | None = Field(default=None, exclude=True)
+    created_at: datetime | None = Field(default=None, exclude=True)
+    updated_at: datetime | None = Field(default=None, exclude=True)
+
+
+class ProductReplace(ProductCreate, _ReadOnlyEcho):
     """A full replacement (PUT); `version`, when given, must match the stored one."""
 
     version: StrictInt | None = Field(default=None, ge=1)
 
 
-class ProductUpdate(_ProductInput):
+class ProductUpdate(_ProductInput, _ReadOnlyEcho):
     """A partial update (PATCH): only the fields sent change."""
 
     sku: CleanStr | None = Field(default=None, min_length=1, max_length=64)

@@ -123,8 +123,9 @@ _OPS_BY_KIND: dict[str, frozenset[str]] = {
     INT: _ORDERED,
     DATE: _ORDERED,
     DATETIME: _ORDERED,
-    TEXT: frozenset({"eq", "ne", "in", "contains"}),
-    ENUM: frozenset({"eq", "ne", "in"}),
+    # The contract's gte/lte/ne apply to every field: text compares in the database's order.
+    TEXT: frozenset({"eq", "ne", "in", "contains", "gte", "lte"}),
+    ENUM: frozenset({"eq", "ne", "in", "gte", "lte"}),
     BOOL: frozenset({"eq", "ne", "in"}),
 }
 
@@ -460,15 +461,23 @@ def _like_pattern(term: str) -> str:
 
 
 def _search_mode(columns: tuple[str, ...], term: str, dialect: str) -> str:
-    """`fts` when SQLite's trigram index can answer, `like` otherwise (pg_trgm serves ILIKE itself)."""
+    """`fts` when SQLite's trigram index can answer, `like` otherwise (pg_trgm serves ILIKE itself).
+
+    SQLite's LIKE folds ASCII letters only, so a term with other letters (Қара, Чехол) that the
+    index cannot answer is compared case-folded (`fold`), through a function of our own.
+    """
     if dialect == "sqlite" and len(term) >= FTS_MIN_CHARS and set(columns) <= {"name", "sku"}:
         return "fts"
+    if dialect == "sqlite" and not term.isascii():
+        return "fold"
     return "like"
 
 
 def _search_value(columns: tuple[str, ...], term: str, mode: str) -> str:
     if mode == "like":
         return _like_pattern(term)
+    if mode == "fold":
+        return _like_pattern(term.casefold())
     phrase = '"' + term.replace('"', '""') + '"'
     return phrase if columns == _SEARCH_COLUMNS else "{" + " ".join(columns) + "} : " + phrase
 
@@ -479,7 +488,9 @@ def _search_condition(columns: tuple[str, ...], mode: str, dialect: str, param: 
         hits = select(_FTS.c.rowid).where(literal_column(SEARCH_TABLE).op("MATCH")(param))
         return _PRODUCTS.c.id.in_(hits)
     cols = [_PRODUCTS.c[name] for name in columns]
-    if dialect == "postgresql":
+    if mode == "fold":
+        parts = [func.oppo_casefold(c).like(param, escape="\\") for c in cols]
+    elif dialect == "postgresql":
         parts = [c.ilike(param, escape="\\") for c in cols]
     else:  # SQLite's LIKE ignores (ASCII) case already
         parts = [c.like(param, escape="\\") for c in cols]
@@ -753,9 +764,32 @@ def _load_for_update(session: Session, product_id: int) -> Product:
     return product
 
 
-def _check_version(product: Product, *expected: int | None) -> None:
+def _check_echoed_id(sent: int | None, product_id: int) -> None:
+    if sent is not None and sent != product_id:
+        raise ValidationFailedError(
+            [
+                {
+                    "field": "id",
+                    "message": f"The body is product {sent} but the URL names product {product_id}.",
+                }
+            ]
+        )
+
+
+def _check_echoed_created_at(sent: datetime | None, product: Product) -> None:
+    # GET's body may come back as it was; trying to change when a product was created is an error.
+    # (`updated_at` is the server's to set and is ignored; `version` guards against stale edits.)
+    if sent is not None and sent.astimezone(UTC) != product.created_at:
+        raise ValidationFailedError(
+            [{"field": "created_at", "message": "created_at is set by the server and cannot be changed."}]
+        )
+
+
+def _check_version(product: Product, *expected: int | tuple[int, ...] | None) -> None:
+    """Each expectation (the body's `version`, If-Match's tags) must name the current version."""
     for version in expected:
-        if version is not None and version != product.version:
+        allowed = version if isinstance(version, tuple) else (version,)
+        if version is not None and product.version not in allowed:
             raise ConflictError(
                 f"Product {product.id} was changed by someone else: you have version {version}, "
                 f"the current one is {product.version}. Reload it and try again.",
@@ -811,11 +845,13 @@ def update_product(
     actor: Principal,
     product_id: int,
     changes: ProductUpdate,
-    expected_version: int | None = None,
+    expected_version: int | tuple[int, ...] | None = None,
 ) -> Product:
     """Change the fields sent; a stale `version` (in `changes` or `expected_version`) is a conflict."""
     actor.require(Permission.products_update)
+    _check_echoed_id(changes.id, product_id)
     product = _load_for_update(session, product_id)
+    _check_echoed_created_at(changes.created_at, product)
     _check_version(product, changes.version, expected_version)
     data = changes.model_dump(exclude_unset=True, exclude={"version"})
     _apply(session, product, data)
@@ -829,11 +865,13 @@ def replace_product(
     actor: Principal,
     product_id: int,
     product_in: ProductReplace,
-    expected_version: int | None = None,
+    expected_version: int | tuple[int, ...] | None = None,
 ) -> Product:
     """Replace every editable field; the same version rule as `update_product`."""
     actor.require(Permission.products_update)
+    _check_echoed_id(product_in.id, product_id)
     product = _load_for_update(session, product_id)
+    _check_echoed_created_at(product_in.created_at, product)
     _check_version(product, product_in.version, expected_version)
     _apply(session, product, product_in.model_dump(include=set(ProductCreate.model_fields)))
     _commit(session, product.sku)
@@ -841,7 +879,11 @@ def replace_product(
 
 
 def delete_product(
-    *, session: Session, actor: Principal, product_id: int, expected_version: int | None = None
+    *,
+    session: Session,
+    actor: Principal,
+    product_id: int,
+    expected_version: int | tuple[int, ...] | None = None,
 ) -> None:
     """Delete a product; with `expected_version`, only if nobody changed it since."""
     actor.require(Permission.products_delete)

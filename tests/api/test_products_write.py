@@ -107,7 +107,17 @@ def test_patch_with_a_stale_version_in_the_body_is_409(client, office) -> None: 
 
 @pytest.mark.parametrize(
     ("if_match", "status"),
-    [('"1"', 200), ("1", 200), ('W/"1"', 200), ("*", 200), ('"2"', 409), ('"abc"', 409), ("", 409)],
+    [
+        ('"1"', 200),
+        ("1", 200),
+        ('W/"1"', 200),
+        ("*", 200),
+        ('"7", "1"', 200),
+        ('"2"', 409),
+        ('"2", "3"', 409),
+        ('"abc"', 409),
+        ("", 409),
+    ],
 )
 def test_patch_honours_if_match(client, office, if_match: str, status: int) -> None:  # type: ignore[no-untyped-def]
     product = _create(price=100)
@@ -344,3 +354,21 @@ def test_concurrent_creates_of_one_sku_make_one_product(client, office) -> None:
     assert sorted(statuses) == [201] + [409] * (WRITERS - 1)
     listed = client.get(f"{URL}?sku=CPH-2581", headers=office).json()
     assert listed["total"] == 1
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_a_product_as_get_returns_it_can_be_sent_back(client, office, method: str) -> None:  # type: ignore[no-untyped-def]
+    created = client.post(URL, json=NEW, headers=office).json()
+    fetched = client.get(f"{URL}/{created['id']}", headers=office).json()
+    response = getattr(client, method)(f"{URL}/{created['id']}", json=fetched | {"stock": 77}, headers=office)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["stock"], body["version"], body["id"]) == (77, 2, created["id"])
+    assert body["created_at"] == created["created_at"]  # echoed read-only fields change nothing
+
+
+def test_an_echoed_id_must_name_the_product_in_the_url(client, office) -> None:  # type: ignore[no-untyped-def]
+    product = _create()
+    response = client.patch(f"{URL}/{product.id}", json={"id": product.id + 1, "stock": 1}, headers=office)
+    body = _error(response, 422, "validation_error")
+    assert body["details"]["errors"][0]["field"] == "id"
