@@ -114,6 +114,8 @@ def test_no_matches_is_its_own_state(table: ProductsPage, page: Page) -> None:
     table.search.fill("no-such-product-anywhere")
     table.expect_view(r"q=no-such")
     expect(table.no_matches).to_be_visible()
+    expect(table.table).to_be_visible()  # still there, with no rows
+    expect(table.rows).to_have_count(0)
     expect(table.total).to_have_text("0")
     expect(page.get_by_test_id("products-empty")).to_have_count(0)
 
@@ -183,3 +185,12 @@ def test_screenshot_of_the_products_table(table: ProductsPage, page: Page) -> No
     table.expect_view(r"sort=-price")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "products-table.png"))
+
+
+def test_typing_slowly_keeps_the_spaces_between_words(table: ProductsPage, page: Page) -> None:
+    table.search.press_sequentially("find x8", delay=450)  # longer than the debounce: a query per word
+    table.expect_view(r"q=find\+x8")
+    expect(table.search).to_have_value("find x8")
+    names = table.column_texts(1)
+    assert names
+    assert all("find x8" in name.lower() for name in names)

@@ -104,17 +104,24 @@ def loading_screen() -> rx.Component:
     return rx.center(rx.spinner(size="3"), min_height="60vh", data_testid="page-loading")
 
 
-def signed_in_page(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+def signed_in_page(
+    content: Callable[[], rx.Component], *, redraw_on_navigation: bool = True
+) -> Callable[[], rx.Component]:
     """Wrap a page: header + content once the session is confirmed; a spinner until then.
 
-    The on_load guard (`AuthState.require_login`) redirects a visitor without a session; this
-    wrapper only decides what to draw while that check runs.
+    The on_load guard redirects a visitor without a session; this wrapper only decides what to
+    draw while the page loads. By default it waits for the page's on_load handlers (Reflex's
+    `is_hydrated`), so a form never shows the previous visit's values that its load replaces.
+    The products table passes `redraw_on_navigation=False`: its every filter change is a
+    navigation, and swapping it for the spinner each time would flicker and drop the search box's
+    focus; stale rows there are replaced in place.
     """
+    ready = AuthState.signed_in if not redraw_on_navigation else rx.State.is_hydrated & AuthState.signed_in
 
     def page() -> rx.Component:
         return rx.box(
             rx.cond(
-                rx.State.is_hydrated & AuthState.signed_in,
+                ready,
                 rx.box(header(), rx.box(content(), padding="24px", max_width="1400px", margin="0 auto")),
                 loading_screen(),
             ),

@@ -306,18 +306,16 @@ def products_page() -> rx.Component:
             rx.callout(ProductsState.error, color_scheme="red", icon="triangle-alert"),
         ),
         _pagination(),
-        rx.cond(
-            ProductsState.loaded & (ProductsState.total == 0),
-            _empty_states(),
-            rx.table.root(
-                rx.table.header(rx.table.row(*[_header_cell(*col) for col in COLUMNS])),
-                rx.table.body(rx.foreach(ProductsState.rows, _row)),
-                variant="surface",
-                size="1",
-                width="100%",
-                data_testid="products-table",
-            ),
+        # The table is always there (with no rows when nothing matches), the reason below it.
+        rx.table.root(
+            rx.table.header(rx.table.row(*[_header_cell(*col) for col in COLUMNS])),
+            rx.table.body(rx.foreach(ProductsState.rows, _row)),
+            variant="surface",
+            size="1",
+            width="100%",
+            data_testid="products-table",
         ),
+        rx.cond(ProductsState.loaded & (ProductsState.total == 0), _empty_states()),
         rx.el.style(
             "@keyframes oppo-flash { from { background: var(--amber-5); } to { background: transparent; } }"
             " .row-changed { animation: oppo-flash 2.5s ease-out; }"
@@ -332,7 +330,7 @@ def products_page() -> rx.Component:
 
 def register(app: rx.App, title: str) -> None:
     app.add_page(
-        signed_in_page(products_page),
+        signed_in_page(products_page, redraw_on_navigation=False),
         route="/products",
         title=f"Products · {title}",
         on_load=ProductsState.load,

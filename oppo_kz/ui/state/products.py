@@ -64,7 +64,8 @@ class ListView:
             sort = ""
         page_size = positive("page_size", PAGE_SIZES[0])
         return cls(
-            q=params.get("q", "").strip()[:100],
+            # Kept as typed (a trailing space too, so typing "reno 14" is not cut); trimmed for the query.
+            q=params.get("q", "")[:100],
             categories=tuple(c for c in CATEGORIES if c in params.get("category", "").split(",")),
             price_min=number("price_min"),
             price_max=number("price_max"),
@@ -120,7 +121,11 @@ class ListView:
             filters.append(Filter("is_active", "eq", True))
         sort = (SortKey(self.sort.lstrip("-"), self.sort.startswith("-")),) if self.sort else ()
         return ProductQuery(
-            page=self.page, page_size=self.page_size, sort=sort, filters=tuple(filters), q=self.q or None
+            page=self.page,
+            page_size=self.page_size,
+            sort=sort,
+            filters=tuple(filters),
+            q=self.q.strip() or None,
         )
 
 
@@ -247,7 +252,7 @@ class ProductsState(rx.State):
 
     @rx.event
     def set_q(self, value: str):  # type: ignore[no-untyped-def]
-        return self._go(q=value.strip()[:100], page=1)
+        return self._go(q=value[:100], page=1)
 
     @rx.event
     def set_categories(self, values: list[str]):  # type: ignore[no-untyped-def]
