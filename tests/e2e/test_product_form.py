@@ -136,6 +136,7 @@ def test_leaving_with_unsaved_changes_keeps_them_as_a_draft(page: Page, api: Api
     expect(page.get_by_test_id("product-dirty")).to_be_visible()
     Shell(page).products_link.click()
     expect(page).to_have_url(LIST_URL)
+    page.reload()  # drafts live with the tab's server-side state, so a reload keeps them
 
     ProductFormPage(page).open(product["id"])
     expect(form.draft).to_be_visible()
