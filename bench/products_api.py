@@ -38,6 +38,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from oppo_kz.models.product import EDITABLE_FIELDS  # noqa: E402
 from tests.pg import ThrowawayPostgres, free_port  # noqa: E402
 
 ADMIN_EMAIL = "bench-admin@oppo.kz"
@@ -67,22 +68,7 @@ _SERIES = {
 _CATEGORY_WEIGHTS = {"smartphone": 40, "tablet": 15, "wearable": 15, "audio": 15, "accessory": 15}
 _SUFFIXES = ["", " Pro", " Pro+", " Lite", " F", " 5G", " Ultra"]
 _COLORS = ["Black", "Glow White", "Ocean Blue", "Sunset Pink", "Space Grey", "Aurora Green", "Starry Purple"]
-_COLUMNS = (
-    "sku",
-    "name",
-    "category",
-    "series",
-    "color",
-    "ram_gb",
-    "storage_gb",
-    "price",
-    "stock",
-    "is_active",
-    "launch_date",
-    "created_at",
-    "updated_at",
-    "version",
-)
+_COLUMNS = (*EDITABLE_FIELDS, "created_at", "updated_at", "version")
 
 
 def generate_products(n: int, seed: int = 7) -> Iterator[tuple[Any, ...]]:
