@@ -21,6 +21,15 @@ StrictBool = Annotated[bool, Strict()]
 CleanStr = Annotated[str, AfterValidator(_no_nul)]
 
 
+# Ids are 32-bit integer columns on PostgreSQL: a larger id cannot exist (and would overflow the driver).
+MAX_ROW_ID = 2**31 - 1
+
+
+def is_row_id(value: object) -> bool:
+    """Whether `value` can be the id of a stored row."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ROW_ID
+
+
 def enum_column(enum: type[Enum], name: str) -> SAEnum:
     """Store an enum as its value in a VARCHAR with a CHECK constraint; load it back as the enum."""
     return SAEnum(

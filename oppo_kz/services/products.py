@@ -48,6 +48,7 @@ from oppo_kz.core.errors import (
     NotFoundError,
     ValidationFailedError,
 )
+from oppo_kz.models.common import is_row_id
 from oppo_kz.models.product import (
     Category,
     Product,
@@ -67,8 +68,6 @@ MAX_PAGE = 2**31 - 1
 MAX_IN_VALUES = 500
 # Integer filter values must fit the databases' 64-bit integers; anything else is a client error.
 _INT64 = 2**63 - 1
-# Row ids are 32-bit integers on PostgreSQL; a larger id cannot exist (and would overflow the driver).
-_MAX_ID = 2**31 - 1
 # FTS5's trigram tokenizer can only match terms of at least three characters.
 FTS_MIN_CHARS = 3
 
@@ -733,7 +732,7 @@ def list_products_json(*, session: Session, actor: Principal, query: ProductQuer
 def get_product(*, session: Session, actor: Principal, product_id: int) -> Product:
     """One product, or `NotFoundError`."""
     actor.require(Permission.products_read)
-    product = session.get(Product, product_id) if _valid_id(product_id) else None
+    product = session.get(Product, product_id) if is_row_id(product_id) else None
     if product is None:
         raise _not_found(product_id)
     return product
@@ -742,16 +741,12 @@ def get_product(*, session: Session, actor: Principal, product_id: int) -> Produ
 # --- writes --------------------------------------------------------------------------------------
 
 
-def _valid_id(product_id: int) -> bool:
-    return isinstance(product_id, int) and not isinstance(product_id, bool) and 1 <= product_id <= _MAX_ID
-
-
 def _not_found(product_id: Any) -> NotFoundError:
     return NotFoundError(f"Product {product_id} does not exist.", details={"id": product_id})
 
 
 def _load_for_update(session: Session, product_id: int) -> Product:
-    if not _valid_id(product_id):
+    if not is_row_id(product_id):
         raise _not_found(product_id)
     product = session.scalars(
         select(Product)

@@ -8,11 +8,10 @@ from sqlmodel import Session, select
 from oppo_kz.core.db import utcnow
 from oppo_kz.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from oppo_kz.core.security import hash_password, password_problem
+from oppo_kz.models.common import is_row_id
 from oppo_kz.models.user import Role, User, UserCreate, UserUpdate
 from oppo_kz.services.auth import Principal, announce_session_end, revoke_user_sessions
 from oppo_kz.services.permissions import Permission
-
-MAX_ID = 2**31 - 1
 
 
 def _check_password(password: str) -> None:
@@ -29,7 +28,7 @@ def list_users(*, session: Session, actor: Principal) -> list[User]:
 def get_user(*, session: Session, actor: Principal, user_id: int) -> User:
     actor.require(Permission.users_manage)
     # An id no integer column can hold cannot exist (and would overflow the database driver).
-    user = session.get(User, user_id) if 1 <= user_id <= MAX_ID else None
+    user = session.get(User, user_id) if is_row_id(user_id) else None
     if user is None:
         raise NotFoundError(f"User {user_id} does not exist.")
     return user

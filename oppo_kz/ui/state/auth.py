@@ -123,6 +123,13 @@ class AuthState(rx.State):
             session_id=pair.session_id,
         )
 
+    async def principal_or_none(self) -> Principal | None:
+        """`principal()`, with None instead of `AuthError` when there is no valid login."""
+        try:
+            return await self.principal()
+        except AuthError:
+            return None
+
     def login_ended(self, data: dict[str, object]) -> bool:
         """Whether an `auth.session_ended` event is about this tab's login."""
         return bool(self._session_id) and session_ended_for(

@@ -18,11 +18,7 @@ async def run_service(fn: Callable[..., T], /, *, write: bool = False, **kwargs:
     belong in a thread so one user's query never stalls the others.
     """
 
-    def call() -> T:
-        with session_scope(write=write) as session:
-            return fn(session=session, **kwargs)
-
-    return await asyncio.to_thread(call)
+    return await run_in_session(lambda session: fn(session=session, **kwargs), write=write)
 
 
 async def run_in_session(fn: Callable[[Any], T], /, *, write: bool = False) -> T:

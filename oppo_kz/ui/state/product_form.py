@@ -9,7 +9,7 @@ import reflex as rx
 from pydantic import ValidationError
 
 from oppo_kz.core.db import utcnow
-from oppo_kz.core.errors import AuthError, ConflictError, DomainError, NotFoundError, ValidationFailedError
+from oppo_kz.core.errors import ConflictError, DomainError, NotFoundError, ValidationFailedError
 from oppo_kz.models.product import EDITABLE_FIELDS, Product, ProductCreate, ProductUpdate
 from oppo_kz.services import products
 from oppo_kz.services.auth import Principal
@@ -134,10 +134,7 @@ class ProductFormState(rx.State):
         return self.values.get("name") or f"Product {self.product_id}"
 
     async def _principal(self) -> Principal | None:
-        try:
-            return await (await self.get_state(AuthState)).principal()
-        except AuthError:
-            return None
+        return await (await self.get_state(AuthState)).principal_or_none()
 
     def _reset_form(self, values: dict[str, str]) -> None:
         self.values = values
@@ -185,10 +182,7 @@ class ProductFormState(rx.State):
 
     @rx.event
     def discard_draft(self):  # type: ignore[no-untyped-def]
-        self._drafts.pop(self._draft_key, None)
-        self._drafts = dict(self._drafts)
-        self.draft_pending = False
-        self.dirty = False
+        self._forget_draft()
         self._reset_form(dict(self.values))
 
     def _forget_draft(self) -> None:

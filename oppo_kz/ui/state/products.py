@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from oppo_kz.core.errors import AuthError, DomainError
+from oppo_kz.core.errors import DomainError
 from oppo_kz.core.events import bus
 from oppo_kz.models.product import Category, ProductsPage
 from oppo_kz.services import products
@@ -220,11 +220,7 @@ class ProductsState(rx.State):
         self.error = ""
 
     async def _principal(self) -> Principal | None:
-        auth_state = await self.get_state(AuthState)
-        try:
-            return await auth_state.principal()
-        except AuthError:
-            return None
+        return await (await self.get_state(AuthState)).principal_or_none()
 
     @rx.event
     async def load(self):  # type: ignore[no-untyped-def]
@@ -359,10 +355,8 @@ class ProductsState(rx.State):
         """Re-read the page after `changed` products changed; False when the login has ended."""
         async with self:
             view = self._view
-            auth_state = await self.get_state(AuthState)
-            try:
-                who = await auth_state.principal()
-            except AuthError:
+            who = await (await self.get_state(AuthState)).principal_or_none()
+            if who is None:
                 return False
         try:
             page = await fetch_page(who, view)

@@ -8,7 +8,7 @@ import reflex as rx
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from oppo_kz.core.errors import AuthError, DomainError, ValidationFailedError
+from oppo_kz.core.errors import DomainError, ValidationFailedError
 from oppo_kz.models.user import Role, UserCreate, UserPublic, UserUpdate
 from oppo_kz.services import users
 from oppo_kz.services.auth import Principal
@@ -38,10 +38,8 @@ class UsersState(rx.State):
 
     async def _admin(self) -> Principal | None:
         """The acting admin, or None after sending the visitor away / flagging the page forbidden."""
-        auth_state = await self.get_state(AuthState)
-        try:
-            who = await auth_state.principal()
-        except AuthError:
+        who = await (await self.get_state(AuthState)).principal_or_none()
+        if who is None:
             return None
         self.allowed = has_permission(who.role, Permission.users_manage)
         return who if self.allowed else None
