@@ -6,11 +6,12 @@ from logging.config import fileConfig
 
 from sqlmodel.sql.sqltypes import AutoString
 
-import oppo_kz.models  # noqa: F401  (registers every table on the metadata)
 from alembic import context
 from oppo_kz.core.config import get_settings
-from oppo_kz.core.db import UTCDateTime, build_engine, metadata
-from oppo_kz.services.products import is_search_object
+from oppo_kz.core.db import UTCDateTime, build_engine, is_unmodelled, metadata
+from oppo_kz.domains import load_models
+
+load_models()  # every domain's tables on the metadata
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -32,8 +33,8 @@ def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Leave out the text-search objects of migration 0002, which the models do not describe."""
-    return not (reflected and type_ in {"table", "index"} and is_search_object(name))
+    """Leave out what migrations create but no model describes (e.g. the text-search objects of 0002)."""
+    return not (reflected and type_ in {"table", "index"} and is_unmodelled(name))
 
 
 def run_migrations_offline() -> None:

@@ -38,7 +38,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from oppo_kz.models.product import EDITABLE_FIELDS  # noqa: E402
+from oppo_kz.products.models import EDITABLE_FIELDS  # noqa: E402
 from tests.pg import ThrowawayPostgres, free_port  # noqa: E402
 
 ADMIN_EMAIL = "bench-admin@oppo.kz"

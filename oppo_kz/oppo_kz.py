@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-import oppo_kz.services  # noqa: F401  (registers product change hooks before any write)
 from oppo_kz.api.app import create_api, mount_api
-from oppo_kz.ui.components.layout import connection_banner
-from oppo_kz.ui.pages import register_pages
+from oppo_kz.domains import domain_modules
+from oppo_kz.ui.shell import connection_banner, loading_screen
+from oppo_kz.ui.theme import APP_TITLE
 
 # Reflex's default overlay is a technical "Cannot connect to server ..." toast; ours is a plain
 # "reconnecting" banner (Reflex keeps retrying by itself either way).
@@ -19,4 +19,7 @@ app = rx.App(
     app_wraps=app_wraps,
     head_components=[rx.el.link(rel="icon", href="/favicon.ico")],
 )
-register_pages(app)
+# `/` sends signed-in users to the products table (and others, through its guard, to /login).
+app.add_page(loading_screen, route="/", title=APP_TITLE, on_load=rx.redirect("/products", replace=True))
+for module in domain_modules("ui"):
+    module.register(app)

@@ -4,11 +4,46 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass, field
 
-import oppo_kz.services  # noqa: F401  (registers product change hooks)
+from sqlmodel import Session, func, select
+
 from oppo_kz.core.config import ConfigError
 from oppo_kz.core.db import session_scope
-from oppo_kz.services import seed
+from oppo_kz.products.models import Product
+from oppo_kz.products.seed_data import seed_products
+from oppo_kz.users.models import User
+from oppo_kz.users.seed_data import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    DEMO_USERS,
+    first_admin_password,
+    seed_users,
+)
+
+__all__ = ["ADMIN_EMAIL", "ADMIN_PASSWORD", "DEMO_USERS", "SeedReport", "first_admin_password", "seed"]
+
+
+@dataclass
+class SeedReport:
+    products_created: int = 0
+    users_created: list[str] = field(default_factory=list)
+
+
+def seed(*, session: Session, demo_users: bool = False, admin_password: str = ADMIN_PASSWORD) -> SeedReport:
+    """Insert what is missing (admin, seed products, optionally demo users); never change existing rows."""
+    report = SeedReport()
+    report.users_created = seed_users(session, demo_users=demo_users, admin_password=admin_password)
+    report.products_created = seed_products(session)
+    session.commit()
+    return report
+
+
+def is_empty(*, session: Session) -> bool:
+    """True when the database has neither users nor products (a fresh install)."""
+    users = session.exec(select(func.count()).select_from(User)).one()
+    products = session.exec(select(func.count()).select_from(Product)).one()
+    return users == 0 and products == 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,22 +51,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demo-users", action="store_true", help="also create one user per other role")
     args = parser.parse_args(argv)
     try:
-        password, generated = seed.first_admin_password()
+        password, generated = first_admin_password()
         with session_scope(write=True) as session:
-            report = seed.seed(session=session, demo_users=args.demo_users, admin_password=password)
+            report = seed(session=session, demo_users=args.demo_users, admin_password=password)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
     print(f"products created: {report.products_created}")
-    print(f"users created: {', '.join(report.users_created or []) or 'none'}")
-    if seed.ADMIN_EMAIL in (report.users_created or []):
+    print(f"users created: {', '.join(report.users_created) or 'none'}")
+    if ADMIN_EMAIL in report.users_created:
         note = " (generated: write it down, it is not shown again)" if generated else ""
-        print(f"admin login: {seed.ADMIN_EMAIL} / {password}{note}")
+        print(f"admin login: {ADMIN_EMAIL} / {password}{note}")
     else:
-        print(f"admin login: {seed.ADMIN_EMAIL} (already existed; its password is unchanged)")
+        print(f"admin login: {ADMIN_EMAIL} (already existed; its password is unchanged)")
     if args.demo_users:
-        for email, password, role, _name in seed.DEMO_USERS:
-            print(f"{role.value} login: {email} / {password}")
+        for email, demo_password, role, _name in DEMO_USERS:
+            print(f"{role.value} login: {email} / {demo_password}")
     return 0
 
 

@@ -115,8 +115,8 @@ def migrate(settings: Settings) -> None:
 
 def seed_if_empty() -> bool:
     """Seed a fresh database; leave one with any user or product alone."""
+    from oppo_kz import seed
     from oppo_kz.core.db import session_scope
-    from oppo_kz.services import seed
 
     with session_scope(write=True) as session:
         if not seed.is_empty(session=session):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -30,9 +31,21 @@ from oppo_kz.core.config import Settings, get_settings  # noqa: E402
 # A developer's own .env must not leak into the tests.
 Settings.model_config["env_file"] = None
 
-import oppo_kz.services  # noqa: E402,F401  (registers product change hooks)
-from oppo_kz.core.db import metadata, reset_engine  # noqa: E402
-from tests.pg import ThrowawayPostgres  # noqa: E402
+from oppo_kz.domains import load_models  # noqa: E402
+
+load_models()  # every table on the metadata, and the products hooks
+from oppo_kz.auth.service import login_limiter  # noqa: E402
+from oppo_kz.core.db import (  # noqa: E402
+    metadata,
+    reset_engine,
+    session_scope,
+)
+from oppo_kz.users.models import Role  # noqa: E402
+from tests.factories import DEFAULT_PASSWORD, make_user  # noqa: E402
+from tests.pg import ThrowawayPostgres, free_port  # noqa: E402
+
+if TYPE_CHECKING:
+    from tests.live import LiveServer
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,6 +102,7 @@ def _truncate() -> None:
     from sqlalchemy import text
 
     from oppo_kz.core.db import get_engine
+    from oppo_kz.lib.listing import count_cache
 
     engine = get_engine()
     with engine.begin() as conn:
@@ -98,6 +112,8 @@ def _truncate() -> None:
         else:
             for table in reversed(metadata.sorted_tables):
                 conn.execute(table.delete())
+    # Raw SQL is not the app's write path, so it does not invalidate cached list counts by itself.
+    count_cache.invalidate(t.name for t in metadata.sorted_tables)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -144,3 +160,53 @@ def client(api):  # type: ignore[no-untyped-def]
 
     with TestClient(api, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+# --- signed-in clients -------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_limiter() -> None:
+    login_limiter.reset()
+
+
+@pytest.fixture
+def login(client) -> Callable[..., dict]:  # type: ignore[no-untyped-def]
+    """login(email, password) -> the token answer (asserts 200)."""
+
+    def do(email: str, password: str = DEFAULT_PASSWORD) -> dict:
+        response = client.post("/api/v1/auth/login", json={"email": email, "password": password})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    return do
+
+
+@pytest.fixture
+def headers_for(db: str, login) -> Callable[[Role | str], dict[str, str]]:  # type: ignore[no-untyped-def]
+    """headers_for(role) -> Authorization headers of a fresh user with that role."""
+
+    def make(role: Role | str) -> dict[str, str]:
+        with session_scope(write=True) as s:
+            user = make_user(s, role=role)
+        tokens = login(user.email)
+        return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+    return make
+
+
+@pytest.fixture
+def admin_headers(headers_for) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return headers_for(Role.admin)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A real API server process (`python -m oppo_kz.serve --api-only`) with the demo users, per module."""
+    from tests.live import LiveServer
+
+    server = LiveServer(tmp_path_factory.mktemp("live"), preferred_port=free_port())
+    server.prepare(build_ui=False)
+    server.start()
+    yield server
+    server.stop()

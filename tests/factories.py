@@ -6,7 +6,8 @@ import itertools
 from typing import Any
 
 from oppo_kz.core.security import hash_password
-from oppo_kz.models import Category, Product, Role, User
+from oppo_kz.products.models import Category, Product
+from oppo_kz.users.models import Role, User
 
 _seq = itertools.count(1)
 DEFAULT_PASSWORD = "Passw0rd!"

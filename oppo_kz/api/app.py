@@ -7,9 +7,10 @@ from collections.abc import Callable
 from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from oppo_kz.api import health
 from oppo_kz.api.errors import error_response, install_error_handlers
-from oppo_kz.api.routes import auth, health, products, users, ws
 from oppo_kz.core.config import get_settings
+from oppo_kz.domains import domain_modules
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1 << 20
@@ -30,10 +31,9 @@ def create_api() -> FastAPI:
     api.add_middleware(BodyLimit)  # no request of this API needs more than 1 MiB
     v1 = APIRouter(prefix=API_PREFIX)
     v1.include_router(health.router)
-    v1.include_router(auth.router)
-    v1.include_router(users.router)
-    v1.include_router(products.router)
-    v1.include_router(ws.router)
+    for module in domain_modules("api"):
+        for router in module.routers:
+            v1.include_router(router)
     api.include_router(v1)
     return api
 

@@ -8,11 +8,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from oppo_kz.auth import service as auth
+from oppo_kz.auth.permissions import Permission
+from oppo_kz.auth.service import Principal
 from oppo_kz.core.db import AppSession, session_scope
 from oppo_kz.core.errors import AuthError
-from oppo_kz.services import auth
-from oppo_kz.services.auth import Principal
-from oppo_kz.services.permissions import Permission
 
 
 def _read_session() -> Iterator[AppSession]:

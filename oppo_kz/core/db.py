@@ -35,6 +35,24 @@ NAMING_CONVENTION = {
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 metadata: MetaData = SQLModel.metadata
 
+# Tables and indexes that migrations create but no model describes (text-search machinery, say):
+# autogenerate and the schema test leave them alone. Names ending in "*" match as prefixes.
+_unmodelled: set[str] = set()
+
+
+def declare_unmodelled(*names: str) -> None:
+    """Tell Alembic and the schema checks that these database objects are not described by a model."""
+    _unmodelled.update(names)
+
+
+def is_unmodelled(name: str | None) -> bool:
+    """Whether a table or index was declared with `declare_unmodelled`."""
+    if not name:
+        return False
+    return name in _unmodelled or any(
+        entry.endswith("*") and name.startswith(entry[:-1]) for entry in _unmodelled
+    )
+
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""

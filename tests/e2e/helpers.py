@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from playwright.sync_api import Page, expect
 
-from oppo_kz.services.seed import ADMIN_EMAIL, ADMIN_PASSWORD, DEMO_USERS
+from oppo_kz.seed import ADMIN_EMAIL, ADMIN_PASSWORD, DEMO_USERS
 from tests.e2e.pages.login_page import LoginPage
 from tests.e2e.pages.shell import Shell
 

@@ -1,0 +1,172 @@
+"""The signed-in user of a browser tab, and the checks every privileged handler makes."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from urllib.parse import quote
+
+import reflex as rx
+
+from oppo_kz.auth import service as auth
+from oppo_kz.auth.permissions import Permission, permissions_for
+from oppo_kz.auth.service import Principal, TokenPair, session_ended_for
+from oppo_kz.core.errors import AuthError, DomainError
+from oppo_kz.ui.run import run_service
+from oppo_kz.users.models import Role
+
+# Refresh the access token this long before it expires.
+REFRESH_MARGIN_SECONDS = 60
+# Tabs of one browser share the stored refresh token and may rotate it at the same moment.
+UI_REUSE_GRACE_SECONDS = 10
+
+
+def safe_next(target: str | None, default: str = "/products") -> str:
+    """Only local paths are followed after login (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    if target.startswith("/login"):
+        return default
+    return target
+
+
+class AuthState(rx.State):
+    """Who is signed in. The refresh token lives in the browser (shared by its tabs, so a reload or
+    a new tab stays signed in); the access token never leaves the server."""
+
+    refresh_token: str = rx.LocalStorage("", name="oppo_refresh", sync=True)
+    user_id: int = 0
+    email: str = ""
+    full_name: str = ""
+    role: str = ""
+    permissions: dict[str, bool] = {}
+
+    _access_token: str = ""
+    _access_expires: float = 0.0
+    _session_id: str = ""
+
+    @rx.var
+    def signed_in(self) -> bool:
+        return self.role != ""
+
+    @rx.var
+    def can_create(self) -> bool:
+        return self.permissions.get(Permission.products_create.value, False)
+
+    @rx.var
+    def can_update(self) -> bool:
+        return self.permissions.get(Permission.products_update.value, False)
+
+    @rx.var
+    def can_delete(self) -> bool:
+        return self.permissions.get(Permission.products_delete.value, False)
+
+    @rx.var
+    def can_manage_users(self) -> bool:
+        return self.permissions.get(Permission.users_manage.value, False)
+
+    # --- helpers for other states (not events) ---------------------------------------------------
+
+    def apply_tokens(self, pair: TokenPair) -> None:
+        """Adopt a fresh token pair from a login or a refresh."""
+        self.refresh_token = pair.refresh_token
+        self._access_token = pair.access_token
+        self._access_expires = pair.access_expires_at.timestamp()
+        self._session_id = pair.session_id
+        self._set_user(pair.user.id, pair.user.email, pair.user.full_name, pair.user.role.value)
+
+    def _set_user(self, user_id: int, email: str, full_name: str, role: str) -> None:
+        self.user_id, self.email, self.full_name, self.role = user_id, email, full_name, role
+        self.permissions = permissions_for(role)
+
+    def clear(self) -> None:
+        self.refresh_token = ""
+        self._access_token = ""
+        self._access_expires = 0.0
+        self._session_id = ""
+        self._set_user(0, "", "", "")
+        self.permissions = {}
+
+    async def principal(self) -> Principal:
+        """The acting user, checked against the database now; refreshes the access token silently.
+
+        Raises `AuthError` when there is no valid login (the caller sends the user to /login).
+        """
+        if self._access_token and self._access_expires - time.time() > REFRESH_MARGIN_SECONDS:
+            try:
+                who = await run_service(auth.principal_from_access_token, token=self._access_token)
+            except AuthError:
+                self.clear()
+                raise
+            if who.role.value != self.role or who.full_name != self.full_name:
+                self._set_user(who.id, who.email, who.full_name, who.role.value)
+            return who
+        if not self.refresh_token:
+            self.clear()
+            raise AuthError()
+        try:
+            pair = await run_service(
+                auth.refresh,
+                write=True,
+                refresh_token=self.refresh_token,
+                reuse_grace_seconds=UI_REUSE_GRACE_SECONDS,
+            )
+        except DomainError:
+            self.clear()
+            raise AuthError() from None
+        self.apply_tokens(pair)
+        return Principal(
+            id=pair.user.id,
+            email=pair.user.email,
+            full_name=pair.user.full_name,
+            role=pair.user.role,
+            session_id=pair.session_id,
+        )
+
+    async def principal_or_none(self) -> Principal | None:
+        """`principal()`, with None instead of `AuthError` when there is no valid login."""
+        try:
+            return await self.principal()
+        except AuthError:
+            return None
+
+    def login_ended(self, data: dict[str, object]) -> bool:
+        """Whether an `auth.session_ended` event is about this tab's login."""
+        return bool(self._session_id) and session_ended_for(
+            data,
+            Principal(
+                id=self.user_id,
+                email=self.email,
+                full_name="",
+                role=Role.promoter,
+                session_id=self._session_id,
+            ),
+        )
+
+    def login_redirect(self) -> rx.event.EventSpec:
+        """Send the visitor to /login, and back to this page afterwards."""
+        url = self.router.url
+        # Pages are served as folders, so a typed /users arrives as /users/.
+        here = (url.path.rstrip("/") or "/") + (f"?{url.query}" if url.query else "")
+        return rx.redirect(f"/login?next={quote(safe_next(here), safe='')}", replace=True)
+
+    # --- events ------------------------------------------------------------------------------
+
+    @rx.event
+    async def require_login(self):  # type: ignore[no-untyped-def]
+        """on_load guard of every page but /login."""
+        try:
+            await self.principal()
+        except AuthError:
+            return self.login_redirect()
+        return None
+
+    @rx.event
+    async def logout(self):  # type: ignore[no-untyped-def]
+        """End this login everywhere (its refresh and access tokens stop working)."""
+        token = self.refresh_token
+        self.clear()
+        if token:
+            with contextlib.suppress(DomainError):  # already ended
+                await run_service(auth.logout, write=True, refresh_token=token)
+        return rx.redirect("/login", replace=True)

@@ -1,0 +1,286 @@
+"""A validated list query as SQL: conditions, text search, order, the page and its total.
+
+Text search uses the indexes the migrations add: an FTS5 trigram table on SQLite (terms of three or
+more characters) and pg_trgm GIN indexes on PostgreSQL, which serve ILIKE. Statements depend only
+on a query's shape (fields, operators, search mode, sort), so each shape is built once.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from pydantic_core import to_json
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    String,
+    and_,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.orm import Session
+
+from oppo_kz.lib.listing.counts import count_cache
+from oppo_kz.lib.listing.query import ListQuery, SortKey, validate_query
+from oppo_kz.lib.listing.spec import ListSpec
+
+# FTS5's trigram tokenizer can only match terms of at least three characters.
+FTS_MIN_CHARS = 3
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _search_mode(spec: ListSpec, columns: tuple[str, ...], term: str, dialect: str) -> str:
+    """`fts` when SQLite's trigram index can answer, `like` otherwise (pg_trgm serves ILIKE itself).
+
+    SQLite's LIKE folds ASCII letters only, so a term with other letters (Қара, Чехол) that the
+    index cannot answer is compared case-folded (`fold`), through a function of our own.
+    """
+    search = spec.search
+    if (
+        dialect == "sqlite"
+        and search is not None
+        and search.fts_table
+        and len(term) >= FTS_MIN_CHARS
+        and set(columns) <= set(search.fts_fields)
+    ):
+        return "fts"
+    if dialect == "sqlite" and not term.isascii():
+        return "fold"
+    return "like"
+
+
+def _search_value(spec: ListSpec, columns: tuple[str, ...], term: str, mode: str) -> str:
+    if mode == "like":
+        return _like_pattern(term)
+    if mode == "fold":
+        return _like_pattern(term.casefold())
+    phrase = '"' + term.replace('"', '""') + '"'
+    assert spec.search is not None
+    return (
+        phrase if set(columns) == set(spec.search.fts_fields) else "{" + " ".join(columns) + "} : " + phrase
+    )
+
+
+def _search_condition(
+    spec: ListSpec, columns: tuple[str, ...], mode: str, dialect: str, param: Any
+) -> ColumnElement[bool]:
+    """Case-insensitive substring match on any of `columns`, using the search indexes."""
+    if mode == "fts":
+        fts_table = spec.search.fts_table if spec.search is not None else None
+        assert fts_table, "fts mode needs an FTS table"
+        fts = table(fts_table, column("rowid"))
+        hits = select(fts.c.rowid).where(literal_column(fts_table).op("MATCH")(param))
+        return spec.id_column.in_(hits)
+    cols = [spec.fields[name].column for name in columns]
+    if mode == "fold":
+        parts = [func.oppo_casefold(c).like(param, escape="\\") for c in cols]
+    elif dialect == "postgresql":
+        parts = [c.ilike(param, escape="\\") for c in cols]
+    else:  # SQLite's LIKE ignores (ASCII) case already
+        parts = [c.like(param, escape="\\") for c in cols]
+    return parts[0] if len(parts) == 1 else or_(*parts)
+
+
+def _condition(spec: ListSpec, i: int, shape: tuple[str, ...], dialect: str) -> ColumnElement[bool]:
+    name, op = shape[0], shape[1]
+    field = spec.fields[name]
+    col = field.column
+
+    def value(suffix: str = "", expanding: bool = False) -> Any:
+        return bindparam(f"f{i}{suffix}", type_=col.type, expanding=expanding)
+
+    if op == "eq":
+        return col == value()
+    if op == "ne":
+        # "not Reno" includes rows without a series
+        return or_(col != value(), col.is_(None)) if field.nullable else col != value()
+    if op == "in":
+        return col.in_(value(expanding=True))
+    if op == "between":
+        return and_(col >= value("_low"), col <= value("_high"))
+    if op == "gte":
+        return col >= value()
+    if op == "lte":
+        return col <= value()
+    return _search_condition(spec, (name,), shape[2], dialect, bindparam(f"f{i}", type_=String()))
+
+
+def _order_by(spec: ListSpec, sort: tuple[SortKey, ...]) -> list[Any]:
+    order: list[Any] = []
+    last_descending = False
+    for key in sort:
+        field = spec.fields[key.field]
+        expr = field.column.desc() if key.descending else field.column.asc()
+        # The same place for "no value" on both databases: last, whichever the direction.
+        order.append(expr.nulls_last() if field.nullable else expr)
+        last_descending = key.descending
+        if field.column is spec.id_column:
+            return order
+    # id breaks ties, in the direction of the last key so one index can serve the whole ORDER BY
+    order.append(spec.id_column.desc() if last_descending else spec.id_column.asc())
+    return order
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What a query's SQL depends on, apart from its values: equal shapes share their statements."""
+
+    dialect: str
+    filters: tuple[tuple[str, ...], ...]
+    q_mode: str | None
+    sort: tuple[SortKey, ...]
+
+
+def _shape_and_params(spec: ListSpec, query: ListQuery, dialect: str) -> tuple[_Shape, dict[str, Any]]:
+    shapes: list[tuple[str, ...]] = []
+    params: dict[str, Any] = {}
+    for i, f in enumerate(query.filters):
+        if f.op == "contains":
+            mode = _search_mode(spec, (f.field,), f.value, dialect)
+            shapes.append((f.field, f.op, mode))
+            params[f"f{i}"] = _search_value(spec, (f.field,), f.value, mode)
+            continue
+        shapes.append((f.field, f.op))
+        if f.op == "between":
+            params[f"f{i}_low"], params[f"f{i}_high"] = f.value
+        elif f.op == "in":
+            params[f"f{i}"] = list(f.value)
+        else:
+            params[f"f{i}"] = f.value
+    q_mode = None
+    if query.q and spec.search is not None:
+        q_mode = _search_mode(spec, spec.search.fields, query.q, dialect)
+        params["q"] = _search_value(spec, spec.search.fields, query.q, q_mode)
+    return _Shape(dialect, tuple(shapes), q_mode, query.sort), params
+
+
+def _build(
+    spec: ListSpec, shape: _Shape, where: Sequence[ColumnElement[bool]] = ()
+) -> tuple[Select[Any], Select[Any]]:
+    conditions = [_condition(spec, i, f, shape.dialect) for i, f in enumerate(shape.filters)]
+    if shape.q_mode is not None and spec.search is not None:
+        param = bindparam("q", type_=String())
+        conditions.append(_search_condition(spec, spec.search.fields, shape.q_mode, shape.dialect, param))
+    conditions.extend(where)
+    order = _order_by(spec, shape.sort)
+    # Find the page's ids first (an index-only walk for the usual filters), then fetch those rows:
+    # a deep page then skips index entries rather than whole rows.
+    page_ids = (
+        select(spec.id_column)
+        .select_from(spec.source)
+        .where(*conditions)
+        .order_by(*order)
+        .limit(bindparam("page_limit", type_=BigInteger()))
+        .offset(bindparam("page_offset", type_=BigInteger()))
+    )
+    columns = [spec.fields[name].column.label(name) for name in spec.output]
+    page = select(*columns).select_from(spec.source).where(spec.id_column.in_(page_ids)).order_by(*order)
+    count = select(func.count()).select_from(spec.source).where(*conditions)
+    return page, count
+
+
+@lru_cache(maxsize=1024)
+def _statements(spec: ListSpec, shape: _Shape) -> tuple[Select[Any], Select[Any]]:
+    """The page and count statements of a query shape, built once (building costs more than running)."""
+    return _build(spec, shape)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a list: its rows (in `spec.output` order) and the total of all matches."""
+
+    spec: ListSpec
+    query: ListQuery
+    rows: list[Row[Any]]
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return math.ceil(self.total / self.query.page_size)
+
+    def items(self) -> list[dict[str, Any]]:
+        """The rows as dicts of the spec's output fields."""
+        names = self.spec.output
+        return [dict(zip(names, row, strict=True)) for row in self.rows]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's page: items, total, page, page_size, pages."""
+        return {
+            "items": self.items(),
+            "total": self.total,
+            "page": self.query.page,
+            "page_size": self.query.page_size,
+            "pages": self.pages,
+        }
+
+    def to_json(self) -> bytes:
+        """The page as the JSON a REST list answers with, built without model instances."""
+        return to_json(self.to_dict())
+
+
+def _total(
+    conn: Connection,
+    key: Hashable,
+    spec: ListSpec,
+    count: Select[Any],
+    params: dict[str, Any],
+    generation: tuple[int, ...],
+) -> int:
+    now = time.monotonic()
+    cached = count_cache.get(key, spec.tables, now)
+    if cached is not None:
+        return cached
+    total: int = conn.execute(count, params).scalar_one()
+    count_cache.put(key, total, now, generation, spec.tables)
+    return total
+
+
+def fetch_page(
+    session: Session,
+    spec: ListSpec,
+    query: ListQuery,
+    *,
+    where: Sequence[ColumnElement[bool]] = (),
+    where_key: Hashable = None,
+) -> Page:
+    """Run a list query: the page's rows and the total.
+
+    `where` adds conditions of the caller's own (row-level scope); their statements are built per
+    call, and their totals are cached only under a `where_key` that names them.
+    """
+    query = validate_query(spec, query)
+    # Taken before the first read, so a count from a snapshot older than a commit is never cached.
+    generation = count_cache.generation(spec.tables)
+    dialect = session.get_bind().dialect.name
+    shape, params = _shape_and_params(spec, query, dialect)
+    page_stmt, count_stmt = _build(spec, shape, where) if where else _statements(spec, shape)
+    offset = (query.page - 1) * query.page_size
+    conn = session.connection()
+    rows = list(conn.execute(page_stmt, {**params, "page_limit": query.page_size, "page_offset": offset}))
+    if rows and len(rows) < query.page_size:
+        total = offset + len(rows)  # the last page: no need to count
+    elif not rows and query.page == 1:
+        total = 0
+    elif where and where_key is None:
+        total = conn.execute(count_stmt, params).scalar_one()
+    else:
+        key = (spec.name, str(conn.engine.url), query.filters, query.q, where_key)
+        total = _total(conn, key, spec, count_stmt, params, generation)
+    return Page(spec=spec, query=query, rows=rows, total=total)

@@ -1,0 +1,226 @@
+"""Products: the list (through the shared list engine) and every write, each behind its permission.
+
+Writes load the row with SELECT ... FOR UPDATE (SQLite write sessions are serialised by BEGIN
+IMMEDIATE already), compare `version`, and commit; the mapper hooks of `products.events` bump
+`version` and `updated_at` and publish the change after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from oppo_kz.auth.permissions import Permission
+from oppo_kz.auth.service import Principal
+from oppo_kz.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from oppo_kz.core.types import is_row_id
+from oppo_kz.lib import listing
+from oppo_kz.lib.listing import ListQuery, TextSearch
+from oppo_kz.products.models import (
+    SEARCH_TABLE,
+    Product,
+    ProductCreate,
+    ProductPublic,
+    ProductReplace,
+    ProductsPage,
+    ProductUpdate,
+    normalize_sku,
+)
+
+PRODUCTS = listing.spec_for_table(
+    Product.__table__,  # type: ignore[arg-type]
+    output=tuple(ProductPublic.model_fields),
+    search=TextSearch(fields=("sku", "name"), fts_table=SEARCH_TABLE, fts_fields=("sku", "name")),
+    # SKUs are stored upper-cased; compare them the same way.
+    overrides={"sku": {"normalize": normalize_sku}},
+)
+
+
+def parse_query(params: Iterable[tuple[str, str]]) -> ListQuery:
+    """A validated products query from raw query-string pairs."""
+    return listing.parse_query(PRODUCTS, params)
+
+
+def _page(session: Session, actor: Principal, query: ListQuery) -> listing.Page:
+    actor.require(Permission.products_read)
+    return listing.fetch_page(session, PRODUCTS, query)
+
+
+def list_products(*, session: Session, actor: Principal, query: ListQuery) -> ProductsPage:
+    """One page of products matching the query's filters and search, in its order, with the total."""
+    page = _page(session, actor, query)
+    return ProductsPage.model_construct(
+        items=[ProductPublic.model_construct(None, **item) for item in page.items()],
+        total=page.total,
+        page=page.query.page,
+        page_size=page.query.page_size,
+        pages=page.pages,
+    )
+
+
+def list_products_json(*, session: Session, actor: Principal, query: ListQuery) -> bytes:
+    """`list_products` as the JSON the REST API sends, built without model instances (the hot path)."""
+    return _page(session, actor, query).to_json()
+
+
+def get_product(*, session: Session, actor: Principal, product_id: int) -> Product:
+    """One product, or `NotFoundError`."""
+    actor.require(Permission.products_read)
+    product = session.get(Product, product_id) if is_row_id(product_id) else None
+    if product is None:
+        raise _not_found(product_id)
+    return product
+
+
+# --- writes --------------------------------------------------------------------------------------
+
+
+def _not_found(product_id: Any) -> NotFoundError:
+    return NotFoundError(f"Product {product_id} does not exist.", details={"id": product_id})
+
+
+def _load_for_update(session: Session, product_id: int) -> Product:
+    if not is_row_id(product_id):
+        raise _not_found(product_id)
+    product = session.scalars(
+        select(Product)
+        .where(col(Product.id) == product_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
+    if product is None:
+        raise _not_found(product_id)
+    return product
+
+
+def _check_echoed_id(sent: int | None, product_id: int) -> None:
+    if sent is not None and sent != product_id:
+        raise ValidationFailedError(
+            [
+                {
+                    "field": "id",
+                    "message": f"The body is product {sent} but the URL names product {product_id}.",
+                }
+            ]
+        )
+
+
+def _check_echoed_created_at(sent: datetime | None, product: Product) -> None:
+    # GET's body may come back as it was; trying to change when a product was created is an error.
+    # (`updated_at` is the server's to set and is ignored; `version` guards against stale edits.)
+    if sent is not None and sent.astimezone(UTC) != product.created_at:
+        raise ValidationFailedError(
+            [{"field": "created_at", "message": "created_at is set by the server and cannot be changed."}]
+        )
+
+
+def _check_version(product: Product, *expected: int | tuple[int, ...] | None) -> None:
+    """Each expectation (the body's `version`, If-Match's tags) must name the current version."""
+    for version in expected:
+        allowed = version if isinstance(version, tuple) else (version,)
+        if version is not None and product.version not in allowed:
+            raise ConflictError(
+                f"Product {product.id} was changed by someone else: you have version {version}, "
+                f"the current one is {product.version}. Reload it and try again.",
+                details={"field": "version", "current_version": product.version, "expected_version": version},
+            )
+
+
+def _sku_taken(sku: str) -> ConflictError:
+    return ConflictError(
+        f"A product with the SKU {sku} already exists.", details={"field": "sku", "sku": sku}
+    )
+
+
+def _ensure_sku_free(session: Session, sku: str, product_id: int | None = None) -> None:
+    stmt = select(Product.id).where(col(Product.sku) == sku)
+    if product_id is not None:
+        stmt = stmt.where(col(Product.id) != product_id)
+    if session.execute(stmt.limit(1)).first() is not None:
+        raise _sku_taken(sku)
+
+
+def _commit(session: Session, sku: str) -> None:
+    try:
+        session.commit()
+    except IntegrityError:
+        # Another writer took the SKU between our check and our commit.
+        session.rollback()
+        raise _sku_taken(sku) from None
+
+
+def create_product(*, session: Session, actor: Principal, product_in: ProductCreate) -> Product:
+    """Add a product; `ConflictError` when its SKU exists."""
+    actor.require(Permission.products_create)
+    data = product_in.model_dump(include=set(ProductCreate.model_fields))
+    _ensure_sku_free(session, data["sku"])
+    product = Product(**data)
+    session.add(product)
+    _commit(session, data["sku"])
+    return product
+
+
+def _apply(session: Session, product: Product, data: dict[str, Any]) -> None:
+    if "sku" in data and data["sku"] != product.sku:
+        _ensure_sku_free(session, data["sku"], product.id)
+    for name, value in data.items():
+        if getattr(product, name) != value:
+            setattr(product, name, value)
+
+
+def update_product(
+    *,
+    session: Session,
+    actor: Principal,
+    product_id: int,
+    changes: ProductUpdate,
+    expected_version: int | tuple[int, ...] | None = None,
+) -> Product:
+    """Change the fields sent; a stale `version` (in `changes` or `expected_version`) is a conflict."""
+    actor.require(Permission.products_update)
+    _check_echoed_id(changes.id, product_id)
+    product = _load_for_update(session, product_id)
+    _check_echoed_created_at(changes.created_at, product)
+    _check_version(product, changes.version, expected_version)
+    data = changes.model_dump(exclude_unset=True, exclude={"version"})
+    _apply(session, product, data)
+    _commit(session, product.sku)
+    return product
+
+
+def replace_product(
+    *,
+    session: Session,
+    actor: Principal,
+    product_id: int,
+    product_in: ProductReplace,
+    expected_version: int | tuple[int, ...] | None = None,
+) -> Product:
+    """Replace every editable field; the same version rule as `update_product`."""
+    actor.require(Permission.products_update)
+    _check_echoed_id(product_in.id, product_id)
+    product = _load_for_update(session, product_id)
+    _check_echoed_created_at(product_in.created_at, product)
+    _check_version(product, product_in.version, expected_version)
+    _apply(session, product, product_in.model_dump(include=set(ProductCreate.model_fields)))
+    _commit(session, product.sku)
+    return product
+
+
+def delete_product(
+    *,
+    session: Session,
+    actor: Principal,
+    product_id: int,
+    expected_version: int | tuple[int, ...] | None = None,
+) -> None:
+    """Delete a product; with `expected_version`, only if nobody changed it since."""
+    actor.require(Permission.products_delete)
+    product = _load_for_update(session, product_id)
+    _check_version(product, expected_version)
+    session.delete(product)
+    session.commit()

@@ -1,0 +1,88 @@
+"""Users: who can sign in, with which role, and the schemas that create and change them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import email_validator
+from pydantic import ConfigDict, EmailStr, field_validator
+from sqlalchemy import CheckConstraint
+from sqlmodel import Field, SQLModel
+
+from oppo_kz.core.db import UTCDateTime, utcnow
+from oppo_kz.core.types import CleanStr, StrictBool, enum_column
+
+# Accept company-internal (`corp.local`) and test (`qa.test`) mail domains, as email-validator's
+# documentation describes; the other special-use names (localhost, invalid, onion, arpa) stay refused.
+for _domain in ("local", "test"):
+    if _domain in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+        email_validator.SPECIAL_USE_DOMAIN_NAMES.remove(_domain)
+
+
+class Role(StrEnum):
+    """The four roles of the contract, most powerful first."""
+
+    admin = "admin"
+    office = "office"
+    supervisor = "supervisor"
+    promoter = "promoter"
+
+
+def normalize_email(value: str) -> str:
+    """Emails are unique case-insensitively: store them trimmed and lower-cased."""
+    return value.strip().lower()
+
+
+class UserBase(SQLModel):
+    email: str = Field(max_length=254)
+    full_name: str = Field(default="", max_length=120)
+    role: Role = Field(default=Role.promoter, sa_type=enum_column(Role, "role"))
+    is_active: bool = True
+
+
+class User(UserBase, table=True):
+    """A person who can sign in."""
+
+    __tablename__ = "users"
+    # Emails are stored lower-cased, so the unique constraint is case-insensitive; the check
+    # keeps any other writer from breaking that.
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lowercase"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    password_hash: str = Field(max_length=100)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class UserCreate(SQLModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: EmailStr = Field(max_length=254)
+    password: str
+    full_name: CleanStr = Field(default="", max_length=120)
+    role: Role = Role.promoter
+    is_active: StrictBool = True
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, value: str) -> str:
+        return normalize_email(value)
+
+
+class UserUpdate(SQLModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    full_name: CleanStr | None = Field(default=None, max_length=120)
+    role: Role | None = None
+    is_active: StrictBool | None = None
+    password: str | None = None
+
+
+class UserPublic(SQLModel):
+    id: int
+    email: str
+    full_name: str
+    role: Role
+    is_active: bool
