@@ -57,9 +57,10 @@ format: venv
 	$(PY) -m ruff check --fix .
 	$(PY) -m black .
 
-# Debian's Chromium drives the browser tests (Playwright cannot download its own here).
+# Chromium drives the browser tests (Playwright cannot download its own here): CHROMIUM_PATH or any
+# Chromium/Chrome already installed (tests/tooling.py), else Debian's chromium from apt.
 chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if ! "$(PYTHON)" tests/tooling.py chromium >/dev/null; then \
 		echo "installing Debian's chromium for the browser tests ..."; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1; \

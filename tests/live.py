@@ -14,9 +14,12 @@ import httpx
 
 from tests.conftest import PROJECT_ROOT, TEST_ENV
 from tests.pg import free_port
+from tests.tooling import CHROMIUM_CANDIDATES, find_chromium
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# Debian's Chromium as root, headless, with no calls home (this machine's network is closed).
+# $CHROMIUM_PATH, else the first Chromium/Chrome installed (tests/tooling.py); Debian's path names
+# the missing browser in the e2e error when there is none.
+CHROMIUM = find_chromium() or CHROMIUM_CANDIDATES[0]
+# Chromium (or Chrome) as root, headless, with no calls home (this machine's network is closed).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

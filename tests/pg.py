@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import shutil
 import socket
@@ -11,6 +10,8 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from tests import tooling
 
 
 def free_port() -> int:
@@ -21,16 +22,9 @@ def free_port() -> int:
 
 
 def find_pg_bin() -> Path:
-    """Locate initdb/pg_ctl: $PG_BIN, then Debian's /usr/lib/postgresql/<newest>/bin, then PATH."""
-    candidates = [os.environ.get("PG_BIN", "")]
-    candidates += sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name), reverse=True
-    )
-    if found := shutil.which("initdb"):
-        candidates.append(str(Path(found).parent))
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "initdb").exists() and (Path(candidate) / "pg_ctl").exists():
-            return Path(candidate)
+    """Locate initdb/pg_ctl: $PG_BIN, then /usr/lib/postgresql/<newest>/bin, then PATH (tests/tooling.py)."""
+    if found := tooling.find_pg_bin():
+        return found
     raise RuntimeError(
         "PostgreSQL server binaries (initdb, pg_ctl) were not found; install postgresql "
         "or set PG_BIN to their folder"

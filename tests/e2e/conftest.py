@@ -32,7 +32,9 @@ def playwright() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"{CHROMIUM} is missing: `make e2e` installs Debian's chromium")
+        raise RuntimeError(
+            f"{CHROMIUM} is missing: `make e2e` installs Debian's chromium, or set CHROMIUM_PATH"
+        )
     browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
