@@ -12,13 +12,13 @@ export REFLEX_USE_NPM := 1
 export REFLEX_CHECK_LATEST_VERSION := false
 PYTEST := $(PY) -m pytest
 
-.PHONY: help venv run dev test lint format unit e2e chromium migrate seed bench clean
+.PHONY: help venv run dev test lint typecheck format unit e2e chromium migrate seed bench clean
 
 help:
 	@echo "make run      build (when needed) and serve the app on http://localhost:$${PORT:-3000}"
 	@echo "make dev      hot-reload development server (UI on PORT, backend on 8000)"
 	@echo "make test     lint + unit/API tests (SQLite and a throwaway PostgreSQL) + browser tests"
-	@echo "make lint     ruff and black --check;  make format rewrites the code"
+	@echo "make lint     ruff and black --check;  make format rewrites the code;  make typecheck  mypy"
 	@echo "make migrate  alembic upgrade head;   make seed  seed products and the admin"
 	@echo "make bench    benchmark the products API (see bench/README.md)"
 
@@ -53,6 +53,10 @@ lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m black --check .
 
+# Strict for core, lib, models and services; the rest checked too (pyproject.toml [tool.mypy]).
+typecheck: venv
+	$(PY) -m mypy
+
 format: venv
 	$(PY) -m ruff check --fix .
 	$(PY) -m black .
@@ -66,14 +70,16 @@ chromium:
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1; \
 	fi
 
+# Two workers: the suite is mostly waiting on SQLite/PostgreSQL and subprocesses.
+PYTEST_WORKERS ?= 2
 unit: venv
-	$(PYTEST) tests --ignore=tests/e2e
+	$(PYTEST) tests --ignore=tests/e2e -n $(PYTEST_WORKERS) --dist loadfile
 
 # A separate pytest process: Playwright's sync API owns the main thread's event loop.
 e2e: venv chromium
 	$(PYTEST) tests/e2e
 
-test: lint unit e2e
+test: lint typecheck unit e2e
 
 bench: venv
 	$(PY) bench/products_api.py

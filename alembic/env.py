@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from logging.config import fileConfig
+from typing import Any, Literal
 
+from alembic.autogenerate.api import AutogenContext
 from sqlmodel.sql.sqltypes import AutoString
 
 from alembic import context
@@ -23,7 +25,7 @@ def _url() -> str:
     return config.attributes.get("url") or get_settings().DATABASE_URL
 
 
-def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Render application column types as plain SQLAlchemy ones, so migrations never import the app."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
@@ -65,7 +67,7 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,

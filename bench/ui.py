@@ -27,14 +27,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.products_api import (  # noqa: E402
-    ADMIN_EMAIL,
-    ADMIN_PASSWORD,
-    create_admin,
-    load_sqlite,
-    migrate,
-    start_server,
-)
+from bench.common import ADMIN_EMAIL, ADMIN_PASSWORD, create_admin, migrate, start_server  # noqa: E402
+from bench.products_api import load_sqlite  # noqa: E402
 from tests.live import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # Runs an action inside the page and resolves with the milliseconds until the table shows a new view.
@@ -86,6 +80,86 @@ def stats(values: list[float]) -> str:
     return f"p50 {statistics.median(ordered):7.1f} ms   p95 {p95:7.1f} ms   max {ordered[-1]:7.1f} ms"
 
 
+def _sign_in(page: Any) -> None:
+    page.goto("/login")
+    page.wait_for_selector('[data-testid="login-submit"]:not([disabled])')
+    page.get_by_test_id("login-email").fill(ADMIN_EMAIL)
+    page.get_by_test_id("login-password").fill(ADMIN_PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url("**/products**")
+    page.wait_for_selector('[data-testid="product-row"]')
+
+
+def _largest_contentful_paint(context: Any, repeat: int) -> None:
+    """LCP of a fresh load, signed in (the refresh token is in localStorage)."""
+    lcps = []
+    for _ in range(max(3, repeat // 3)):
+        fresh = context.new_page()
+        fresh.goto("/products?sort=-price")
+        fresh.wait_for_selector('[data-testid="product-row"]')
+        lcps.append(float(fresh.evaluate(LCP_JS)))
+        fresh.close()
+    print(f"LCP of /products (fresh load)            {stats(lcps)}")
+
+
+def _interactions(page: Any, repeat: int) -> None:
+    """Action -> rows on screen, for each way of changing the view."""
+
+    def measure(label: str, actions: list[dict[str, Any]]) -> None:
+        times = [float(page.evaluate(MEASURE_JS, actions[i % len(actions)])) for i in range(repeat)]
+        print(f"{label:<41}{stats(times)}")
+
+    page.goto("/products")
+    page.wait_for_selector('[data-testid="product-row"]')
+    measure("next page", [{"kind": "click", "testid": "products-next"}])
+    measure("sort by price / reverse", [{"kind": "click", "testid": "sort-price"}])
+    measure(
+        "category filter",
+        [
+            {"kind": "select", "testid": "products-category", "values": ["tablet"]},
+            {"kind": "select", "testid": "products-category", "values": ["smartphone", "audio"]},
+        ],
+    )
+    measure(
+        "price from (incl. 300 ms input debounce)",
+        [
+            {"kind": "type", "testid": "products-price-min", "value": str(100_000 + 1000 * i)}
+            for i in range(repeat)
+        ],
+    )
+    measure(
+        "search (incl. 300 ms input debounce)",
+        [
+            {"kind": "type", "testid": "products-search", "value": term}
+            for term in ("reno", "find x", "pad", "enco")
+        ],
+    )
+
+
+def _state_deltas(page: Any) -> None:
+    """Bytes Reflex's socket carries per page change, by page size."""
+    for size in (20, 50, 100):
+        page.goto(f"/products?page_size={size}&sort=price")
+        page.wait_for_selector('[data-testid="product-row"]')
+        frames: list[int] = []
+        sizes: list[int] = []
+
+        def on_ws(ws: Any, sink: list[int] = frames) -> None:
+            ws.on("framereceived", lambda payload: sink.append(len(payload)))
+
+        page.on("websocket", on_ws)
+        page.reload()
+        page.wait_for_selector('[data-testid="product-row"]')
+        page.wait_for_timeout(300)
+        for _ in range(5):
+            frames.clear()
+            page.evaluate(MEASURE_JS, {"kind": "click", "testid": "products-next"})
+            page.wait_for_timeout(200)
+            sizes.append(sum(frames))
+        page.remove_listener("websocket", on_ws)
+        print(f"state delta per page change, {size:>3} rows   {statistics.median(sizes) / 1024:7.1f} KiB")
+
+
 def run(url: str, repeat: int) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -93,80 +167,10 @@ def run(url: str, repeat: int) -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(base_url=url, viewport={"width": 1366, "height": 860})
         page = context.new_page()
-        page.goto("/login")
-        page.wait_for_selector('[data-testid="login-submit"]:not([disabled])')
-        page.get_by_test_id("login-email").fill(ADMIN_EMAIL)
-        page.get_by_test_id("login-password").fill(ADMIN_PASSWORD)
-        page.get_by_test_id("login-submit").click()
-        page.wait_for_url("**/products**")
-        page.wait_for_selector('[data-testid="product-row"]')
-
-        # Largest contentful paint of a fresh load, signed in (the refresh token is in localStorage).
-        lcps = []
-        for _ in range(max(3, repeat // 3)):
-            fresh = context.new_page()
-            fresh.goto("/products?sort=-price")
-            fresh.wait_for_selector('[data-testid="product-row"]')
-            lcps.append(float(fresh.evaluate(LCP_JS)))
-            fresh.close()
-        print(f"LCP of /products (fresh load)            {stats(lcps)}")
-
-        def measure(label: str, actions: list[dict[str, Any]]) -> None:
-            times = []
-            for i in range(repeat):
-                times.append(float(page.evaluate(MEASURE_JS, actions[i % len(actions)])))
-            print(f"{label:<41}{stats(times)}")
-
-        page.goto("/products")
-        page.wait_for_selector('[data-testid="product-row"]')
-        measure("next page", [{"kind": "click", "testid": "products-next"}])
-        measure(
-            "sort by price / reverse",
-            [{"kind": "click", "testid": "sort-price"}],
-        )
-        measure(
-            "category filter",
-            [
-                {"kind": "select", "testid": "products-category", "values": ["tablet"]},
-                {"kind": "select", "testid": "products-category", "values": ["smartphone", "audio"]},
-            ],
-        )
-        measure(
-            "price from (incl. 300 ms input debounce)",
-            [
-                {"kind": "type", "testid": "products-price-min", "value": str(100_000 + 1000 * i)}
-                for i in range(repeat)
-            ],
-        )
-        measure(
-            "search (incl. 300 ms input debounce)",
-            [
-                {"kind": "type", "testid": "products-search", "value": term}
-                for term in ("reno", "find x", "pad", "enco")
-            ],
-        )
-
-        # State delta per page change, by page size.
-        for size in (20, 50, 100):
-            page.goto(f"/products?page_size={size}&sort=price")
-            page.wait_for_selector('[data-testid="product-row"]')
-            frames: list[int] = []
-            sizes: list[int] = []
-
-            def on_ws(ws: Any, sink: list[int] = frames) -> None:
-                ws.on("framereceived", lambda payload: sink.append(len(payload)))
-
-            page.on("websocket", on_ws)
-            page.reload()
-            page.wait_for_selector('[data-testid="product-row"]')
-            page.wait_for_timeout(300)
-            for _ in range(5):
-                frames.clear()
-                page.evaluate(MEASURE_JS, {"kind": "click", "testid": "products-next"})
-                page.wait_for_timeout(200)
-                sizes.append(sum(frames))
-            page.remove_listener("websocket", on_ws)
-            print(f"state delta per page change, {size:>3} rows   {statistics.median(sizes) / 1024:7.1f} KiB")
+        _sign_in(page)
+        _largest_contentful_paint(context, repeat)
+        _interactions(page, repeat)
+        _state_deltas(page)
         browser.close()
 
 

@@ -48,7 +48,7 @@ class _Inbox:
     async def collect(self, ws: ClientConnection) -> None:
         try:
             async for text in ws:
-                self.messages.append((time.time(), text))  # type: ignore[arg-type]
+                self.messages.append((time.time(), text if isinstance(text, str) else text.decode()))
                 if len(self.messages) == self.expected:
                     self.pending[0] -= 1
                     if self.pending[0] == 0:

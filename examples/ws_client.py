@@ -105,11 +105,54 @@ async def _listen(
         async for text in ws:
             if text == "pong":
                 continue
-            result = on_event(json.loads(text))
-            if asyncio.iscoroutine(result):
-                await result
+            await _called(on_event(json.loads(text)))
     finally:
         closer.cancel()
+
+
+async def _called(result: Any) -> None:
+    if asyncio.iscoroutine(result):
+        await result
+
+
+async def _connect_once(
+    base_url: str,
+    tokens: Tokens,
+    on_event: Callable[[dict[str, Any]], Any],
+    on_connect: Callable[[], Any],
+    stop: asyncio.Event,
+) -> int | None:
+    """One connection, until it closes: its close code (None when the server was unreachable)."""
+    try:
+        if tokens.access is None:
+            await tokens.login()
+        assert tokens.access is not None
+        async with connect(feed_url(base_url, tokens.access), open_timeout=10) as ws:
+            logger.info("connected to the product feed")
+            await _called(on_connect())
+            await _listen(ws, on_event, stop)
+        return ws.close_code
+    except ConnectionClosed as exc:
+        return exc.rcvd.code if exc.rcvd else None
+    except (OSError, InvalidHandshake, TimeoutError, httpx.TransportError, httpx.HTTPStatusError) as exc:
+        logger.info("product feed unreachable: %s", exc)
+        return None
+
+
+async def _reconnect_at_once(code: int | None, tokens: Tokens) -> bool:
+    """Act on a close code; True when the next connection should not wait (a refreshed token)."""
+    if code == CLOSE_FORBIDDEN:
+        raise FeedForbiddenError("the server refused the product feed (4403)")
+    if code == CLOSE_UNAUTHORIZED:
+        logger.info("access token expired: refreshing")
+        try:
+            await tokens.renew()
+            return True
+        except (httpx.TransportError, httpx.HTTPStatusError) as exc:
+            logger.info("refresh failed: %s", exc)
+    elif code == CLOSE_TOO_SLOW:
+        logger.warning("fell behind the feed: reconnecting (reload what you display)")
+    return False
 
 
 async def run(
@@ -131,46 +174,21 @@ async def run(
     async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
         tokens = Tokens(http, email, password)
         schedule = delays()
-        connected_before = False
+        connections = 0
+
+        async def on_connect() -> None:
+            nonlocal schedule, connections
+            if connections and on_resync is not None:
+                await _called(on_resync())
+            connections += 1
+            schedule = delays()  # a good connection starts the schedule again
+
         while not stop.is_set():
-            code: int | None = None
-            try:
-                if tokens.access is None:
-                    await tokens.login()
-                assert tokens.access is not None
-                async with connect(feed_url(base_url, tokens.access), open_timeout=10) as ws:
-                    logger.info("connected to the product feed")
-                    if connected_before and on_resync is not None:
-                        result = on_resync()
-                        if asyncio.iscoroutine(result):
-                            await result
-                    connected_before = True
-                    schedule = delays()  # a good connection starts the schedule again
-                    await _listen(ws, on_event, stop)
-                code = ws.close_code
-            except ConnectionClosed as exc:
-                code = exc.rcvd.code if exc.rcvd else None
-            except (
-                OSError,
-                InvalidHandshake,
-                TimeoutError,
-                httpx.TransportError,
-                httpx.HTTPStatusError,
-            ) as exc:
-                logger.info("product feed unreachable: %s", exc)
+            code = await _connect_once(base_url, tokens, on_event, on_connect, stop)
             if stop.is_set():
                 break
-            if code == CLOSE_FORBIDDEN:
-                raise FeedForbiddenError("the server refused the product feed (4403)")
-            if code == CLOSE_UNAUTHORIZED:
-                logger.info("access token expired: refreshing")
-                try:
-                    await tokens.renew()
-                    continue  # reconnect at once with the new token
-                except (httpx.TransportError, httpx.HTTPStatusError) as exc:
-                    logger.info("refresh failed: %s", exc)
-            elif code == CLOSE_TOO_SLOW:
-                logger.warning("fell behind the feed: reconnecting (reload what you display)")
+            if await _reconnect_at_once(code, tokens):
+                continue
             delay = next(schedule)
             logger.info("reconnecting in %.1f s (close code %s)", delay, code)
             with contextlib.suppress(TimeoutError):

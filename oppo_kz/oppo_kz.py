@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
 from oppo_kz.api.app import create_api, mount_api
@@ -11,7 +13,9 @@ from oppo_kz.ui.theme import APP_TITLE
 
 # Reflex's default overlay is a technical "Cannot connect to server ..." toast; ours is a plain
 # "reconnecting" banner (Reflex keeps retrying by itself either way).
-_default_wraps = rx.App.__dataclass_fields__["app_wraps"].default_factory()  # type: ignore[misc]
+_wraps_factory = rx.App.__dataclass_fields__["app_wraps"].default_factory
+assert _wraps_factory is not dataclasses.MISSING
+_default_wraps = _wraps_factory()
 app_wraps = _default_wraps | {(5, "Overlay"): lambda stateful: connection_banner() if stateful else None}
 
 app = rx.App(

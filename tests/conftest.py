@@ -34,7 +34,7 @@ Settings.model_config["env_file"] = None
 from oppo_kz.domains import load_models  # noqa: E402
 
 load_models()  # every table on the metadata, and the products hooks
-from oppo_kz.auth.service import login_limiter  # noqa: E402
+from oppo_kz.auth.limiter import login_limiter  # noqa: E402
 from oppo_kz.core.db import (  # noqa: E402
     metadata,
     reset_engine,
@@ -138,7 +138,7 @@ def sqlite_db(sqlite_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def session(db: str):  # type: ignore[no-untyped-def]
+def session(db: str):
     from oppo_kz.core.db import session_scope
 
     with session_scope(write=True) as s:
@@ -146,14 +146,14 @@ def session(db: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def api():  # type: ignore[no-untyped-def]
+def api():
     from oppo_kz.api.app import create_api
 
     return create_api()
 
 
 @pytest.fixture
-def client(api):  # type: ignore[no-untyped-def]
+def client(api):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         from fastapi.testclient import TestClient
@@ -171,7 +171,7 @@ def _fresh_login_limiter() -> None:
 
 
 @pytest.fixture
-def login(client) -> Callable[..., dict]:  # type: ignore[no-untyped-def]
+def login(client) -> Callable[..., dict]:
     """login(email, password) -> the token answer (asserts 200)."""
 
     def do(email: str, password: str = DEFAULT_PASSWORD) -> dict:
@@ -183,7 +183,7 @@ def login(client) -> Callable[..., dict]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def headers_for(db: str, login) -> Callable[[Role | str], dict[str, str]]:  # type: ignore[no-untyped-def]
+def headers_for(db: str, login) -> Callable[[Role | str], dict[str, str]]:
     """headers_for(role) -> Authorization headers of a fresh user with that role."""
 
     def make(role: Role | str) -> dict[str, str]:
@@ -196,7 +196,7 @@ def headers_for(db: str, login) -> Callable[[Role | str], dict[str, str]]:  # ty
 
 
 @pytest.fixture
-def admin_headers(headers_for) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def admin_headers(headers_for) -> dict[str, str]:
     return headers_for(Role.admin)
 
 

@@ -10,6 +10,14 @@ from oppo_kz.products.models import Category, Product
 from oppo_kz.users.models import Role, User
 
 _seq = itertools.count(1)
+
+
+def id_of(row: Any) -> int:
+    """The id of a stored row (models type it as optional because a new row has none yet)."""
+    assert row.id is not None, f"{row!r} has not been stored"
+    return int(row.id)
+
+
 DEFAULT_PASSWORD = "Passw0rd!"
 
 

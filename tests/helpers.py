@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import Any
 
 
@@ -12,3 +14,28 @@ def expect_error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert body["error_code"] == code
     assert set(body) == {"error_code", "message", "details"}
     return body
+
+
+def run_together(worker: Callable[[int], object], count: int, *, timeout: float = 120) -> list[BaseException]:
+    """Run `worker(0) ... worker(count - 1)` in threads that start at the same moment; return what they raised.
+
+    Everything a worker raises ("database is locked" included) is collected, so the test can assert
+    there was none.
+    """
+    start = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        try:
+            start.wait()
+            worker(n)
+        except BaseException as exc:  # collected and asserted by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), f"a worker ran longer than {timeout} s"
+    return errors

@@ -69,7 +69,7 @@ def _search_objects(engine: Engine) -> set[str]:
     names = set(inspect(engine).get_table_names()) | {
         ix["name"] for ix in inspect(engine).get_indexes("products")
     }
-    return {n for n in names if is_search_object(n)}
+    return {n for n in names if n and is_search_object(n)}
 
 
 def test_search_migration_goes_down_and_up_and_indexes_existing_rows(fresh_url: str) -> None:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from oppo_kz import seed
 from oppo_kz.core.db import session_scope
@@ -38,8 +38,10 @@ def test_seed_twice_gives_200_products_and_one_admin(db: str) -> None:
         admin = s.exec(select(User)).one()
         assert admin.role == Role.admin
         assert verify_password(seed.ADMIN_PASSWORD, admin.password_hash)
-        skus = s.exec(select(Product.sku).order_by(Product.sku)).all()
-        inactive = s.exec(select(func.count()).select_from(Product).where(Product.is_active.is_(False))).one()
+        skus = s.exec(select(Product.sku).order_by(col(Product.sku))).all()
+        inactive = s.exec(
+            select(func.count()).select_from(Product).where(col(Product.is_active).is_(False))
+        ).one()
     assert skus == sorted(row["sku"] for row in catalogue_products())
     assert 0 < inactive < 20
 
@@ -48,14 +50,14 @@ def test_seed_never_overwrites_existing_rows(db: str) -> None:
     with session_scope(write=True) as s:
         seed.seed(session=s)
     with session_scope(write=True) as s:
-        product = s.exec(select(Product).order_by(Product.id)).first()
+        product = s.exec(select(Product).order_by(col(Product.id)).limit(1)).one()
         product.price = 1
         s.commit()
         changed_id = product.id
     with session_scope(write=True) as s:
         seed.seed(session=s, demo_users=True)
     with session_scope() as s:
-        assert s.get(Product, changed_id).price == 1
+        assert s.get_one(Product, changed_id).price == 1
         roles = sorted(u.role.value for u in s.exec(select(User)).all())
     assert roles == ["admin", "office", "promoter", "supervisor"]
 

@@ -8,7 +8,7 @@ import sys
 from tests.conftest import PROJECT_ROOT
 
 
-def test_a_busy_port_is_reported_in_one_line_before_migrating_or_building(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_busy_port_is_reported_in_one_line_before_migrating_or_building(tmp_path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
@@ -30,7 +30,7 @@ def test_a_busy_port_is_reported_in_one_line_before_migrating_or_building(tmp_pa
     assert not db.exists()  # it stopped before touching the database
 
 
-def test_a_port_whose_server_just_stopped_is_free_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_port_whose_server_just_stopped_is_free_again(tmp_path) -> None:
     from oppo_kz.serve import _port_problem
 
     server = socket.socket()

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from oppo_kz.core.errors import DomainError, RateLimitedError
+from oppo_kz.lib.validation import field_errors
 
 logger = logging.getLogger("oppo_kz.api")
 
@@ -44,18 +45,6 @@ def error_response(
     return JSONResponse(error_body(error_code, message, details), status_code=status, headers=headers)
 
 
-def _field_name(loc: tuple[Any, ...]) -> str:
-    # ("body", "price") -> "price"; ("query", "page") -> "page"; ("body",) -> "body"
-    parts = [str(p) for p in loc]
-    if len(parts) > 1 and parts[0] in {"body", "query", "path", "header", "cookie", "form"}:
-        parts = parts[1:]
-    return ".".join(parts)
-
-
-def _clean_message(msg: str) -> str:
-    return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-
-
 def _readable(error: dict[str, Any]) -> dict[str, Any]:
     """A body that is not JSON at all is the field `body`, not a character offset."""
     if error.get("type") != "json_invalid":
@@ -68,10 +57,7 @@ def _readable(error: dict[str, Any]) -> dict[str, Any]:
 
 def validation_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     """Pydantic errors as the contract's `{field, message}` list, for every route."""
-    return [
-        {"field": _field_name(tuple(err.get("loc", ()))), "message": _clean_message(str(err.get("msg", "")))}
-        for err in map(_readable, errors)
-    ]
+    return field_errors(map(_readable, errors))
 
 
 async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:

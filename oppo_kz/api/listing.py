@@ -71,7 +71,7 @@ def list_parameters(spec: ListSpec) -> list[dict[str, Any]]:
         field = spec.fields[name]
         for op in ops:
             single = op not in ("between", "in")
-            schema = dict(_VALUE_SCHEMA[field.kind]) if single else {"type": "string"}
+            schema: dict[str, Any] = dict(_VALUE_SCHEMA[field.kind]) if single else {"type": "string"}
             if field.kind is Kind.enum and single:
                 schema["enum"] = list(field.choices)
             params.append(

@@ -7,34 +7,23 @@ checked against the database on use, so logout, a disabled user and a role chang
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
-from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlalchemy import CursorResult, update
+from sqlmodel import Session, col, select
 
+from oppo_kz.auth.limiter import LoginLimiter, login_limiter
 from oppo_kz.auth.models import AuthSession, RefreshToken
 from oppo_kz.auth.permissions import Permission, check_permission
 from oppo_kz.core.config import get_settings
 from oppo_kz.core.db import after_commit, utcnow
-from oppo_kz.core.errors import (
-    InvalidCredentialsError,
-    InvalidTokenError,
-    RateLimitedError,
-    TokenExpiredError,
-)
+from oppo_kz.core.errors import InvalidCredentialsError, InvalidTokenError, TokenExpiredError
 from oppo_kz.core.events import bus
 from oppo_kz.core.security import burn_password_check, create_token, decode_token, verify_password
 from oppo_kz.users.models import Role, User, UserPublic, normalize_email
-
-MAX_FAILED_LOGINS = 5
-FAILED_LOGIN_WINDOW_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,79 +71,6 @@ class TokenPair:
             "expires_in": self.expires_in,
             "user": self.user.model_dump(mode="json"),
         }
-
-
-class LoginLimiter:
-    """Failed logins per email in a sliding window; the sixth within 15 minutes is refused.
-
-    In-process: right for the single server process we run. With several workers this must move
-    to Redis or the database.
-    """
-
-    def __init__(
-        self,
-        max_failures: int = MAX_FAILED_LOGINS,
-        window_seconds: int = FAILED_LOGIN_WINDOW_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-        max_tracked: int = 100_000,
-    ) -> None:
-        self.max_failures = max_failures
-        self.max_tracked = max_tracked
-        self.window = window_seconds
-        self.clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        failures = self._failures.get(key, deque())
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
-
-    def check(self, key: str) -> None:
-        """Raise `RateLimitedError` (with seconds to wait) while `key` is locked out."""
-        with self._lock:
-            now = self.clock()
-            failures = self._recent(key, now)
-            if len(failures) >= self.max_failures:
-                retry_after = max(1, int(failures[0] + self.window - now + 0.999))
-                raise RateLimitedError(
-                    retry_after,
-                    f"Too many failed sign-ins for this account. Try again in {_minutes(retry_after)}.",
-                )
-
-    def record_failure(self, key: str) -> None:
-        with self._lock:
-            now = self.clock()
-            if len(self._failures) >= self.max_tracked:
-                self._forget_stale(now)
-            failures = self._recent(key, now)
-            failures.append(now)
-            self._failures[key] = failures
-
-    def _forget_stale(self, now: float) -> None:
-        """Drop emails whose failures are all outside the window (random emails must not pile up)."""
-        for key in [
-            k for k, failures in self._failures.items() if not failures or failures[-1] <= now - self.window
-        ]:
-            del self._failures[key]
-        while len(self._failures) >= self.max_tracked:  # still full: forget the oldest first
-            del self._failures[next(iter(self._failures))]
-
-    def reset(self, key: str | None = None) -> None:
-        with self._lock:
-            if key is None:
-                self._failures.clear()
-            else:
-                self._failures.pop(key, None)
-
-
-def _minutes(seconds: int) -> str:
-    minutes = (seconds + 59) // 60
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
-
-
-login_limiter = LoginLimiter()
 
 
 # --- tokens -------------------------------------------------------------------------------------
@@ -231,20 +147,21 @@ def authenticate(
     # End the lookup's transaction before bcrypt: a quarter of a second per login must never hold
     # SQLite's write lock (or a PostgreSQL snapshot) while other writers wait.
     session.commit()
+    user: User | None = None
     if found is None:
         burn_password_check(password)  # the same time as a wrong password
-        ok = False
     else:
-        ok = verify_password(password, found.password_hash) and found.is_active
-    user = session.get(User, found.id) if ok and found is not None else None
-    if user is None or not user.is_active:  # also: disabled or deleted while we checked
+        user_id, password_hash, is_active = found
+        if verify_password(password, password_hash) and is_active:
+            user = session.get(User, user_id)
+    if user is None or user.id is None or not user.is_active:  # also: disabled or deleted meanwhile
         limiter.record_failure(key)
         raise InvalidCredentialsError()
     limiter.reset(key)
     now = utcnow().replace(microsecond=0)
     auth_session = AuthSession(
         id=uuid.uuid4().hex,
-        user_id=user.id,  # type: ignore[arg-type]
+        user_id=user.id,
         created_at=now,
         expires_at=now + _refresh_ttl(),
         user_agent=(user_agent or "")[:300] or None,
@@ -277,12 +194,13 @@ def refresh(*, session: Session, refresh_token: str, reuse_grace_seconds: int = 
         raise TokenExpiredError("The refresh token has expired. Sign in again.")
 
     # Claim the token atomically, so two concurrent refreshes cannot both succeed.
-    claimed = session.execute(
+    claim = session.execute(
         update(RefreshToken)
-        .where(RefreshToken.id == row.id, RefreshToken.used_at.is_(None))  # type: ignore[union-attr]
+        .where(col(RefreshToken.id) == row.id, col(RefreshToken.used_at).is_(None))
         .values(used_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
+    claimed = cast("CursorResult[Any]", claim).rowcount
     if claimed == 1:
         session.refresh(row)
         pair, successor_row = _issue_pair(session, user, auth_session)
@@ -366,7 +284,7 @@ def revoke_user_sessions(*, session: Session, user_id: int, reason: str) -> None
     """End every login of a user (on disable or password change); the caller commits."""
     session.execute(
         update(AuthSession)
-        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))  # type: ignore[union-attr]
+        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
         .values(revoked_at=utcnow(), revoked_reason=reason)
         .execution_options(synchronize_session=False)
     )
@@ -383,7 +301,7 @@ def principal_for_session(*, session: Session, user_id: int, session_id: str | N
     """The acting user for a login, or `InvalidTokenError` if the login or the user is no longer valid."""
     row = session.exec(
         select(User, AuthSession)
-        .join(AuthSession, AuthSession.user_id == User.id)  # type: ignore[arg-type]
+        .join(AuthSession, col(AuthSession.user_id) == col(User.id))
         .where(User.id == user_id, AuthSession.id == (session_id or ""))
     ).first()
     if row is None:

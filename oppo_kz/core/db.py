@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, text
+from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event, inspect, text
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
@@ -38,6 +39,13 @@ metadata: MetaData = SQLModel.metadata
 # Tables and indexes that migrations create but no model describes (text-search machinery, say):
 # autogenerate and the schema test leave them alone. Names ending in "*" match as prefixes.
 _unmodelled: set[str] = set()
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The table a SQLModel class is mapped to (typed, unlike `Model.__table__`)."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
 
 
 def declare_unmodelled(*names: str) -> None:
@@ -87,21 +95,22 @@ _TXN = "oppo_txn"
 _ordered_commit_lock = threading.Lock()
 
 
-def transaction_info(session: Session) -> dict[str, Any]:
+def transaction_info(session: OrmSession) -> dict[str, Any]:
     """A dict that lives as long as the session's current transaction.
 
     It is emptied when the transaction ends: after a commit (once the after-commit callbacks ran),
     on rollback and on close. Put state here that must never leak into the next transaction.
     """
-    return session.info.setdefault(_TXN, {})
+    info: dict[str, Any] = session.info.setdefault(_TXN, {})
+    return info
 
 
-def after_commit(session: Session, callback: Callable[[], None]) -> None:
+def after_commit(session: OrmSession, callback: Callable[[], object]) -> None:
     """Run `callback` once this session's transaction has committed (never on rollback)."""
     transaction_info(session).setdefault("after_commit", []).append(callback)
 
 
-def _end_transaction(session: Session) -> dict[str, Any]:
+def _end_transaction(session: OrmSession) -> dict[str, Any]:
     return session.info.pop(_TXN, None) or {}
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
 from oppo_kz.api.deps import CurrentUser, ReadSession, WriteSession, oauth2_scheme, require
 from oppo_kz.api.listing import LIST_DESCRIPTION, list_parameters
+from oppo_kz.api.versioning import VersionedWrite, versioned_write, with_etag
 from oppo_kz.auth import service as auth
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
@@ -31,31 +31,8 @@ from oppo_kz.products.models import (
 router = APIRouter(prefix="/products", tags=["products"])
 BearerToken = Annotated[str | None, Depends(oauth2_scheme)]
 Creator = Annotated[Principal, Depends(require(Permission.products_create))]
-Editor = Annotated[Principal, Depends(require(Permission.products_update))]
-Deleter = Annotated[Principal, Depends(require(Permission.products_delete))]
-IfMatch = Annotated[
-    str | None,
-    Header(description='The product\'s ETag (`"<version>"`); a stale one is 409 `conflict`.'),
-]
-
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d{1,10})"?\s*$')
-
-
-def _expected_version(if_match: str | None) -> int | tuple[int, ...] | None:
-    """The version(s) an If-Match header names (`"3"` or `"3", "4"`); `*` matches any.
-
-    A tag that is not one of our ETags can never match: it becomes 0 (versions start at 1).
-    """
-    if if_match is None or if_match.strip() == "*":
-        return None
-    tags = [tag for tag in if_match.split(",") if tag.strip()] or [""]
-    versions = tuple(int(found.group(1)) if (found := _ETAG.match(tag)) else 0 for tag in tags)
-    return versions[0] if len(versions) == 1 else versions
-
-
-def _with_etag(response: Response, product: Product) -> Product:
-    response.headers["ETag"] = f'"{product.version}"'
-    return product
+Editor = Annotated[VersionedWrite, versioned_write(Permission.products_update)]
+Deleter = Annotated[VersionedWrite, versioned_write(Permission.products_delete)]
 
 
 @router.get(
@@ -115,63 +92,31 @@ def create_product(body: ProductCreate, session: WriteSession, actor: Creator, r
     """Add a product; 409 when its SKU exists."""
     product = products.create_product(session=session, actor=actor, product_in=body)
     response.headers["Location"] = f"/api/v1/products/{product.id}"
-    return _with_etag(response, product)
+    return with_etag(response, product)
 
 
 @router.get("/{product_id}", response_model=ProductPublic)
 def get_product(product_id: int, session: ReadSession, actor: CurrentUser, response: Response) -> Product:
     """One product, with its version as the ETag."""
-    return _with_etag(response, products.get_product(session=session, actor=actor, product_id=product_id))
+    return with_etag(response, products.get_product(session=session, actor=actor, product_id=product_id))
 
 
 @router.patch("/{product_id}", response_model=ProductPublic)
-def update_product(
-    product_id: int,
-    body: ProductUpdate,
-    session: WriteSession,
-    actor: Editor,
-    response: Response,
-    if_match: IfMatch = None,
-) -> Product:
+def update_product(product_id: int, body: ProductUpdate, write: Editor) -> Product:
     """Change some fields; a stale `version` (body or If-Match) is 409."""
-    product = products.update_product(
-        session=session,
-        actor=actor,
-        product_id=product_id,
-        changes=body,
-        expected_version=_expected_version(if_match),
-    )
-    return _with_etag(response, product)
+    return write.tagged(products.update_product(**write.args, product_id=product_id, changes=body))
 
 
 @router.put("/{product_id}", response_model=ProductPublic)
-def replace_product(
-    product_id: int,
-    body: ProductReplace,
-    session: WriteSession,
-    actor: Editor,
-    response: Response,
-    if_match: IfMatch = None,
-) -> Product:
+def replace_product(product_id: int, body: ProductReplace, write: Editor) -> Product:
     """Replace every field; a stale `version` (body or If-Match) is 409."""
-    product = products.replace_product(
-        session=session,
-        actor=actor,
-        product_id=product_id,
-        product_in=body,
-        expected_version=_expected_version(if_match),
-    )
-    return _with_etag(response, product)
+    return write.tagged(products.replace_product(**write.args, product_id=product_id, product_in=body))
 
 
 @router.delete("/{product_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_product(
-    product_id: int, session: WriteSession, actor: Deleter, if_match: IfMatch = None
-) -> Response:
+def delete_product(product_id: int, write: Deleter) -> Response:
     """Delete a product; with If-Match, only if it is unchanged."""
-    products.delete_product(
-        session=session, actor=actor, product_id=product_id, expected_version=_expected_version(if_match)
-    )
+    products.delete_product(**write.args, product_id=product_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,8 +1,8 @@
 """The live product feed: who may follow it, what each subscriber gets, and the messages it carries.
 
-The WebSocket adapter (`api/routes/ws.py`) calls `authorize_subscriber` before it accepts a socket,
-then `subscribe` to get its own bounded queue on the bus, and sends `event_text(event)` for each
-event. Everything here is transport-free: no web framework, no socket.
+The WebSocket adapter (`products/ws.py`) calls `authorize` before it accepts a socket, then
+`subscribe` to get its own bounded queue on the bus, and sends `event_text(event)` for each event.
+Everything here is transport-free: no web framework, no socket.
 """
 
 from __future__ import annotations
@@ -11,81 +11,22 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime
-from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
+from oppo_kz.auth.live import FeedGrant, authorize_subscriber
 from oppo_kz.auth.permissions import Permission
-from oppo_kz.auth.service import (
-    SESSION_ENDED,
-    Principal,
-    access_token_expiry,
-    principal_from_access_token,
-    session_ended_for,
-)
-from oppo_kz.core.config import get_settings
-from oppo_kz.core.db import utcnow
-from oppo_kz.core.errors import AuthError, PermissionDeniedError
 from oppo_kz.core.events import Event, Subscription, bus
 
+PATH = "/api/v1/ws/products"
 TOPIC = "product."
 # Events a subscriber may fall behind before it is dropped. The Event objects are shared by every
 # queue, so a long queue costs only references; it must hold the largest single commit (the seed
 # creates 200 products at once) because a commit's events arrive on the loop in one burst.
 QUEUE_SIZE = 1000
-_DEFAULT_PORTS = {"http": 80, "ws": 80, "https": 443, "wss": 443}
 
 
-@dataclass(frozen=True, slots=True)
-class FeedGrant:
-    """A subscriber allowed to follow the feed until its access token expires."""
-
-    principal: Principal
-    expires_at: datetime
-
-    def seconds_left(self, now: datetime | None = None) -> float:
-        """Seconds until the access token expires (0 when it already has)."""
-        return max(0.0, (self.expires_at - (now or utcnow())).total_seconds())
-
-
-def _origin_key(origin: str) -> tuple[str, str, int | None] | None:
-    parts = urlsplit(origin.strip().rstrip("/").lower())
-    try:
-        port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
-    except ValueError:
-        return None
-    if not parts.scheme or not parts.hostname:
-        return None
-    return parts.scheme, parts.hostname, port
-
-
-def origin_allowed(origin: str | None, *, host: str | None, allowed: Iterable[str]) -> bool:
-    """Whether a browser page from `origin` may open the feed.
-
-    No `Origin` header (a non-browser client) is allowed: the token is what authenticates. A browser
-    origin must be one of `allowed` (our own addresses and CORS_ORIGINS) or be the very host the
-    request was sent to (same-origin behind a proxy or on an unlisted address). `null` never is.
-    """
-    if origin is None:
-        return True
-    key = _origin_key(origin)
-    if key is None:
-        return False
-    if key in {_origin_key(a) for a in allowed}:
-        return True
-    if not host:
-        return False
-    target = urlsplit(f"//{host.strip().lower()}")
-    try:
-        target_port = target.port or _DEFAULT_PORTS.get(key[0])
-    except ValueError:
-        return False
-    return (target.hostname, target_port) == (key[1], key[2])
-
-
-def authorize_subscriber(
+def authorize(
     *,
     session: Session,
     token: str | None,
@@ -93,29 +34,16 @@ def authorize_subscriber(
     host: str | None = None,
     allowed_origins: Iterable[str] | None = None,
 ) -> FeedGrant:
-    """Check the origin, the access token (login still valid) and products:read; return the grant.
-
-    Raises `PermissionDeniedError` for a foreign origin or a role without products:read, and an
-    `AuthError` (`InvalidTokenError`, `TokenExpiredError`) for a missing, bad or expired token.
-    """
-    allowed = get_settings().allowed_origins if allowed_origins is None else allowed_origins
-    if not origin_allowed(origin, host=host, allowed=allowed):
-        raise PermissionDeniedError("Pages from this origin may not open the product feed.")
-    if not token:
-        raise AuthError("Pass an access token: /api/v1/ws/products?token=<access token>.")
-    principal = principal_from_access_token(session=session, token=token)
-    principal.require(Permission.products_read)
-    return FeedGrant(principal=principal, expires_at=access_token_expiry(token))
-
-
-def subscribe_login_ends() -> Subscription:
-    """`auth.session_ended` events, to close sockets whose login ended (logout, disable, theft)."""
-    return bus.subscribe(maxsize=QUEUE_SIZE, topic_prefix=SESSION_ENDED)
-
-
-def ends_grant(event: Event, grant: FeedGrant) -> bool:
-    """Whether a login-ended event ends the login this subscriber was granted under."""
-    return session_ended_for(event.data, grant.principal)
+    """A grant to follow the product feed: a valid origin and token, and products:read."""
+    return authorize_subscriber(
+        session=session,
+        token=token,
+        permission=Permission.products_read,
+        path=PATH,
+        origin=origin,
+        host=host,
+        allowed_origins=allowed_origins,
+    )
 
 
 def subscribe(*, on_overflow: Callable[[], None], maxsize: int | None = None) -> Subscription:

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import ConfigDict, field_validator
+from pydantic import field_validator
 from sqlalchemy import CheckConstraint, Index
 from sqlmodel import Field, SQLModel
+from sqlmodel.main import SQLModelConfig
 
 from oppo_kz.core.db import UTCDateTime, declare_unmodelled, utcnow
 from oppo_kz.core.types import CleanStr, StrictBool, StrictInt, enum_column
@@ -76,7 +77,7 @@ class Product(ProductBase, table=True):
 
 
 class _ProductInput(SQLModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = SQLModelConfig(extra="forbid", str_strip_whitespace=True)
 
     @field_validator("sku", check_fields=False)
     @classmethod

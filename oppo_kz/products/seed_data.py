@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -555,9 +556,9 @@ def _memory_label(ram: int | None, storage: int | None) -> str:
     return f" {ram}/{storage} GB" if ram and storage else ""
 
 
-def catalogue_products() -> list[dict[str, object]]:
+def catalogue_products() -> list[dict[str, Any]]:
     """The seed products as plain dicts, always the same ones in the same order."""
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
     by_code = {model.code: model for model in CATALOGUE}
     for model in CATALOGUE:
         for ram, storage, price in model.variants:

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
+from oppo_kz.core.db import table_of
 from oppo_kz.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from oppo_kz.core.types import is_row_id
 from oppo_kz.lib import listing
@@ -32,7 +33,7 @@ from oppo_kz.products.models import (
 )
 
 PRODUCTS = listing.spec_for_table(
-    Product.__table__,  # type: ignore[arg-type]
+    table_of(Product),
     output=tuple(ProductPublic.model_fields),
     search=TextSearch(fields=("sku", "name"), fts_table=SEARCH_TABLE, fts_fields=("sku", "name")),
     # SKUs are stored upper-cased; compare them the same way.
@@ -172,6 +173,24 @@ def _apply(session: Session, product: Product, data: dict[str, Any]) -> None:
             setattr(product, name, value)
 
 
+def _change(
+    session: Session,
+    actor: Principal,
+    product_id: int,
+    body: ProductUpdate | ProductReplace,
+    data: dict[str, Any],
+    expected_version: int | tuple[int, ...] | None,
+) -> Product:
+    actor.require(Permission.products_update)
+    _check_echoed_id(body.id, product_id)
+    product = _load_for_update(session, product_id)
+    _check_echoed_created_at(body.created_at, product)
+    _check_version(product, body.version, expected_version)
+    _apply(session, product, data)
+    _commit(session, product.sku)
+    return product
+
+
 def update_product(
     *,
     session: Session,
@@ -181,15 +200,8 @@ def update_product(
     expected_version: int | tuple[int, ...] | None = None,
 ) -> Product:
     """Change the fields sent; a stale `version` (in `changes` or `expected_version`) is a conflict."""
-    actor.require(Permission.products_update)
-    _check_echoed_id(changes.id, product_id)
-    product = _load_for_update(session, product_id)
-    _check_echoed_created_at(changes.created_at, product)
-    _check_version(product, changes.version, expected_version)
     data = changes.model_dump(exclude_unset=True, exclude={"version"})
-    _apply(session, product, data)
-    _commit(session, product.sku)
-    return product
+    return _change(session, actor, product_id, changes, data, expected_version)
 
 
 def replace_product(
@@ -201,14 +213,8 @@ def replace_product(
     expected_version: int | tuple[int, ...] | None = None,
 ) -> Product:
     """Replace every editable field; the same version rule as `update_product`."""
-    actor.require(Permission.products_update)
-    _check_echoed_id(product_in.id, product_id)
-    product = _load_for_update(session, product_id)
-    _check_echoed_created_at(product_in.created_at, product)
-    _check_version(product, product_in.version, expected_version)
-    _apply(session, product, product_in.model_dump(include=set(ProductCreate.model_fields)))
-    _commit(session, product.sku)
-    return product
+    data = product_in.model_dump(include=set(ProductCreate.model_fields))
+    return _change(session, actor, product_id, product_in, data, expected_version)
 
 
 def delete_product(

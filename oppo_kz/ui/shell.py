@@ -8,6 +8,7 @@ import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
 from oppo_kz.auth.ui.state import AuthState
+from oppo_kz.ui.components import action_button
 from oppo_kz.ui.theme import BRAND_GREEN
 
 
@@ -78,14 +79,8 @@ def header() -> rx.Component:
                 spacing="0",
                 align="end",
             ),
-            rx.button(
-                rx.icon("log-out", size=14),
-                "Log out",
-                variant="soft",
-                color_scheme="gray",
-                size="2",
-                on_click=AuthState.logout,
-                data_testid="logout",
+            action_button(
+                "Log out", on_click=AuthState.logout, testid="logout", kind="secondary", icon="log-out"
             ),
             align="center",
             spacing="3",

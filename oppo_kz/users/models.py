@@ -6,9 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 
 import email_validator
-from pydantic import ConfigDict, EmailStr, field_validator
+from pydantic import EmailStr, field_validator
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
+from sqlmodel.main import SQLModelConfig
 
 from oppo_kz.core.db import UTCDateTime, utcnow
 from oppo_kz.core.types import CleanStr, StrictBool, enum_column
@@ -57,7 +58,7 @@ class User(UserBase, table=True):
 
 
 class UserCreate(SQLModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = SQLModelConfig(extra="forbid", str_strip_whitespace=True)
 
     email: EmailStr = Field(max_length=254)
     password: str
@@ -72,7 +73,7 @@ class UserCreate(SQLModel):
 
 
 class UserUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = SQLModelConfig(extra="forbid", str_strip_whitespace=True)
 
     full_name: CleanStr | None = Field(default=None, max_length=120)
     role: Role | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal, announce_session_end, revoke_user_sessions
@@ -22,7 +22,7 @@ def _check_password(password: str) -> None:
 def list_users(*, session: Session, actor: Principal) -> list[User]:
     """Every user, oldest first."""
     actor.require(Permission.users_manage)
-    return list(session.exec(select(User).order_by(User.id)).all())
+    return list(session.exec(select(User).order_by(col(User.id))).all())
 
 
 def get_user(*, session: Session, actor: Principal, user_id: int) -> User:
@@ -65,7 +65,7 @@ def _active_admins(session: Session) -> int:
     # FOR UPDATE (PostgreSQL) keeps two admins from demoting each other at the same moment;
     # SQLite write transactions are serialised already.
     ids = session.exec(
-        select(User.id).where(User.role == Role.admin, User.is_active.is_(True)).with_for_update()  # type: ignore[attr-defined]
+        select(User.id).where(col(User.role) == Role.admin, col(User.is_active).is_(True)).with_for_update()
     ).all()
     return len(ids)
 

@@ -65,7 +65,9 @@ def test_openapi_and_docs_are_served_under_the_prefix(client) -> None:
     ("path", "needs_admin"),
     [("/api/v1/auth/refresh", False), ("/api/v1/auth/logout", False), ("/api/v1/users", True)],
 )
-def test_a_body_that_is_not_json_is_named_body_everywhere(client, admin_headers, path: str, needs_admin: bool) -> None:  # type: ignore[no-untyped-def]
+def test_a_body_that_is_not_json_is_named_body_everywhere(
+    client, admin_headers, path: str, needs_admin: bool
+) -> None:
     headers = {"content-type": "application/json"} | (admin_headers if needs_admin else {})
     response = client.post(path, content=b'{"refresh_token": ', headers=headers)
     assert response.status_code == 422
@@ -74,7 +76,7 @@ def test_a_body_that_is_not_json_is_named_body_everywhere(client, admin_headers,
     assert "not valid JSON" in errors[0]["message"]
 
 
-def test_a_body_over_one_mebibyte_is_413_in_the_error_shape(client, admin_headers) -> None:  # type: ignore[no-untyped-def]
+def test_a_body_over_one_mebibyte_is_413_in_the_error_shape(client, admin_headers) -> None:
     big = b'{"name": "' + b"x" * (2 << 20) + b'"}'
     response = client.post(
         "/api/v1/products", content=big, headers=admin_headers | {"content-type": "application/json"}
@@ -83,7 +85,7 @@ def test_a_body_over_one_mebibyte_is_413_in_the_error_shape(client, admin_header
     assert response.json()["error_code"] == "payload_too_large"
 
 
-def test_deeply_nested_json_on_login_is_a_422_not_a_crash(client, db: str) -> None:  # type: ignore[no-untyped-def]
+def test_deeply_nested_json_on_login_is_a_422_not_a_crash(client, db: str) -> None:
     response = client.post(
         "/api/v1/auth/login", content=b"[" * 200_000, headers={"content-type": "application/json"}
     )
@@ -92,15 +94,15 @@ def test_deeply_nested_json_on_login_is_a_422_not_a_crash(client, db: str) -> No
 
 
 @pytest.mark.parametrize("method", ["get", "patch", "delete"])
-def test_a_user_id_beyond_any_integer_column_is_404(client, admin_headers, method: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_user_id_beyond_any_integer_column_is_404(client, admin_headers, method: str) -> None:
     kwargs = {"json": {"full_name": "x"}} if method == "patch" else {}
     response = getattr(client, method)(f"/api/v1/users/{2**63}", headers=admin_headers, **kwargs)
     assert response.status_code == 404
     assert response.json()["error_code"] == "not_found"
 
 
-def test_a_chunked_body_over_the_limit_is_413_and_a_small_one_still_works(client, admin_headers) -> None:  # type: ignore[no-untyped-def]
-    def chunks(total: int):  # type: ignore[no-untyped-def]
+def test_a_chunked_body_over_the_limit_is_413_and_a_small_one_still_works(client, admin_headers) -> None:
+    def chunks(total: int):
         yield b'{"name": "'
         for _ in range(total // 65536):
             yield b"x" * 65536

@@ -19,12 +19,12 @@ CONTRACT_MATRIX = {
 
 
 @pytest.fixture
-def office(db: str):  # type: ignore[no-untyped-def]
+def office(db: str):
     with session_scope(write=True) as s:
         return make_user(s, role=Role.office, email="aigerim@oppo.kz", full_name="Aigerim")
 
 
-def _assert_error(response, status: int, code: str) -> dict:  # type: ignore[no-untyped-def]
+def _assert_error(response, status: int, code: str) -> dict:
     assert response.status_code == status, response.text
     body = response.json()
     assert body["error_code"] == code
@@ -34,7 +34,7 @@ def _assert_error(response, status: int, code: str) -> dict:  # type: ignore[no-
     return body
 
 
-def test_login_with_json_returns_the_contract_answer(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_login_with_json_returns_the_contract_answer(client, office) -> None:
     response = client.post(
         "/api/v1/auth/login", json={"email": "aigerim@oppo.kz", "password": DEFAULT_PASSWORD}
     )
@@ -53,7 +53,7 @@ def test_login_with_json_returns_the_contract_answer(client, office) -> None:  #
     }
 
 
-def test_login_with_the_oauth2_form_works_for_the_docs_button(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_login_with_the_oauth2_form_works_for_the_docs_button(client, office) -> None:
     response = client.post(
         "/api/v1/auth/login", data={"username": "aigerim@oppo.kz", "password": DEFAULT_PASSWORD}
     )
@@ -65,13 +65,13 @@ def test_login_with_the_oauth2_form_works_for_the_docs_button(client, office) ->
     ("email", "password"),
     [("aigerim@oppo.kz", "wrong-password"), ("nobody@oppo.kz", DEFAULT_PASSWORD), ("AIGERIM@oppo.kz", "")],
 )
-def test_bad_credentials_do_not_say_which_field_was_wrong(client, office, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_credentials_do_not_say_which_field_was_wrong(client, office, email: str, password: str) -> None:
     response = client.post("/api/v1/auth/login", json={"email": email, "password": password or "x"})
     body = _assert_error(response, 401, "invalid_credentials")
     assert "email or password" in body["message"]
 
 
-def test_unknown_email_and_wrong_password_take_about_the_same_time(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_email_and_wrong_password_take_about_the_same_time(client, office) -> None:
     def timed(email: str) -> float:
         start = time.perf_counter()
         client.post("/api/v1/auth/login", json={"email": email, "password": "wrong-password"})
@@ -82,7 +82,7 @@ def test_unknown_email_and_wrong_password_take_about_the_same_time(client, offic
     assert unknown > wrong * 0.4  # both pay for one bcrypt check
 
 
-def test_disabled_user_cannot_log_in(client, db: str) -> None:  # type: ignore[no-untyped-def]
+def test_disabled_user_cannot_log_in(client, db: str) -> None:
     with session_scope(write=True) as s:
         make_user(s, email="gone@oppo.kz", is_active=False)
     _assert_error(
@@ -97,11 +97,11 @@ def test_disabled_user_cannot_log_in(client, db: str) -> None:  # type: ignore[n
     [{}, {"email": "a@oppo.kz"}, {"password": "x"}, {"email": 5, "password": "x"}, []],
     ids=["empty", "no-password", "no-email", "number-email", "array"],
 )
-def test_malformed_login_body_is_422(client, db: str, body) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_login_body_is_422(client, db: str, body) -> None:
     _assert_error(client.post("/api/v1/auth/login", json=body), 422, "validation_error")
 
 
-def test_non_json_login_body_is_422(client, db: str) -> None:  # type: ignore[no-untyped-def]
+def test_non_json_login_body_is_422(client, db: str) -> None:
     response = client.post(
         "/api/v1/auth/login", content=b"{not json", headers={"content-type": "application/json"}
     )
@@ -109,7 +109,7 @@ def test_non_json_login_body_is_422(client, db: str) -> None:  # type: ignore[no
     assert body["details"]["errors"][0]["field"] == "body"
 
 
-def test_sixth_failed_login_in_15_minutes_is_429_with_retry_after(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_sixth_failed_login_in_15_minutes_is_429_with_retry_after(client, office) -> None:
     for _ in range(5):
         _assert_error(
             client.post("/api/v1/auth/login", json={"email": "aigerim@oppo.kz", "password": "wrong-one"}),
@@ -123,7 +123,7 @@ def test_sixth_failed_login_in_15_minutes_is_429_with_retry_after(client, office
     assert 0 < int(response.headers["Retry-After"]) <= 900
 
 
-def test_refresh_rotates_and_reuse_revokes_the_login(client, office, login) -> None:  # type: ignore[no-untyped-def]
+def test_refresh_rotates_and_reuse_revokes_the_login(client, office, login) -> None:
     first = login("aigerim@oppo.kz")
     response = client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
     assert response.status_code == 200
@@ -142,7 +142,7 @@ def test_refresh_rotates_and_reuse_revokes_the_login(client, office, login) -> N
     _assert_error(me, 401, "invalid_token")
 
 
-def test_logout_is_204_and_the_refresh_token_no_longer_works(client, office, login) -> None:  # type: ignore[no-untyped-def]
+def test_logout_is_204_and_the_refresh_token_no_longer_works(client, office, login) -> None:
     tokens = login("aigerim@oppo.kz")
     response = client.post("/api/v1/auth/logout", json={"refresh_token": tokens["refresh_token"]})
     assert response.status_code == 204
@@ -159,7 +159,7 @@ def test_logout_is_204_and_the_refresh_token_no_longer_works(client, office, log
     )
 
 
-def test_tokens_are_not_interchangeable(client, office, login) -> None:  # type: ignore[no-untyped-def]
+def test_tokens_are_not_interchangeable(client, office, login) -> None:
     tokens = login("aigerim@oppo.kz")
     _assert_error(
         client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {tokens['refresh_token']}"}),
@@ -182,14 +182,14 @@ def test_tokens_are_not_interchangeable(client, office, login) -> None:  # type:
         ("Basic YWRtaW46YWRtaW4=", "not_authenticated"),
     ],
 )
-def test_me_without_a_good_token_is_401(client, db: str, header: str | None, code: str) -> None:  # type: ignore[no-untyped-def]
+def test_me_without_a_good_token_is_401(client, db: str, header: str | None, code: str) -> None:
     headers = {"Authorization": header} if header else {}
     response = client.get("/api/v1/auth/me", headers=headers)
     _assert_error(response, 401, code)
     assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
-def test_me_returns_the_user_without_secrets(client, office, login) -> None:  # type: ignore[no-untyped-def]
+def test_me_returns_the_user_without_secrets(client, office, login) -> None:
     tokens = login("aigerim@oppo.kz")
     response = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"})
     assert response.status_code == 200
@@ -203,7 +203,7 @@ def test_me_returns_the_user_without_secrets(client, office, login) -> None:  # 
 
 
 @pytest.mark.parametrize("role", list(CONTRACT_MATRIX))
-def test_permissions_endpoint_matches_the_contract_matrix(client, headers_for, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_permissions_endpoint_matches_the_contract_matrix(client, headers_for, role: str) -> None:
     response = client.get("/api/v1/auth/permissions", headers=headers_for(role))
     assert response.status_code == 200
     body = response.json()
@@ -211,7 +211,7 @@ def test_permissions_endpoint_matches_the_contract_matrix(client, headers_for, r
     assert {p for p, allowed in body["permissions"].items() if allowed} == CONTRACT_MATRIX[role]
 
 
-def test_role_change_and_disable_take_effect_at_once(client, admin_headers, office, login) -> None:  # type: ignore[no-untyped-def]
+def test_role_change_and_disable_take_effect_at_once(client, admin_headers, office, login) -> None:
     tokens = login("aigerim@oppo.kz")
     office_headers = {"Authorization": f"Bearer {tokens['access_token']}"}
     patch = client.patch(f"/api/v1/users/{office.id}", json={"role": "promoter"}, headers=admin_headers)

@@ -9,7 +9,7 @@ import jwt
 import pytest
 
 from oppo_kz.auth import service as auth
-from oppo_kz.auth.service import LoginLimiter
+from oppo_kz.auth.limiter import LoginLimiter, login_limiter
 from oppo_kz.core.config import get_settings
 from oppo_kz.core.db import session_scope, utcnow
 from oppo_kz.core.errors import (
@@ -26,12 +26,12 @@ from oppo_kz.core.security import (
     verify_password,
 )
 from oppo_kz.users.models import Role
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD, id_of, make_user
 
 
 @pytest.fixture(autouse=True)
 def _fresh_limiter() -> None:
-    auth.login_limiter.reset()
+    login_limiter.reset()
 
 
 # --- passwords ----------------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def test_expired_token_is_token_expired() -> None:
         ),
     ],
 )
-def test_bad_tokens_are_invalid_token(bad) -> None:  # type: ignore[no-untyped-def]
+def test_bad_tokens_are_invalid_token(bad) -> None:
     with pytest.raises(InvalidTokenError):
         decode_token(bad(), expected_type="access")
 
@@ -146,12 +146,12 @@ def _principal(access: str) -> auth.Principal:
 
 
 @pytest.fixture
-def user(db: str):  # type: ignore[no-untyped-def]
+def user(db: str):
     with session_scope(write=True) as s:
         return make_user(s, role=Role.office, email="Office.User@oppo.kz")
 
 
-def test_login_is_case_insensitive_on_email_and_gives_a_working_pair(user) -> None:  # type: ignore[no-untyped-def]
+def test_login_is_case_insensitive_on_email_and_gives_a_working_pair(user) -> None:
     pair = _login("OFFICE.USER@OPPO.KZ")
     assert pair.expires_in == 900
     claims = decode_token(pair.access_token, expected_type="access")
@@ -160,7 +160,7 @@ def test_login_is_case_insensitive_on_email_and_gives_a_working_pair(user) -> No
     assert _principal(pair.access_token).email == "office.user@oppo.kz"
 
 
-def test_unknown_email_and_wrong_password_fail_the_same_way(user) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_email_and_wrong_password_fail_the_same_way(user) -> None:
     with pytest.raises(InvalidCredentialsError) as unknown:
         _login("nobody@oppo.kz")
     with pytest.raises(InvalidCredentialsError) as wrong:
@@ -168,7 +168,7 @@ def test_unknown_email_and_wrong_password_fail_the_same_way(user) -> None:  # ty
     assert unknown.value.message == wrong.value.message
 
 
-def test_refresh_rotates_and_a_reused_token_ends_the_whole_login(user) -> None:  # type: ignore[no-untyped-def]
+def test_refresh_rotates_and_a_reused_token_ends_the_whole_login(user) -> None:
     first = _login(user.email)
     second = _refresh(first.refresh_token)
     third = _refresh(second.refresh_token)
@@ -184,7 +184,7 @@ def test_refresh_rotates_and_a_reused_token_ends_the_whole_login(user) -> None: 
     assert _principal(other_login.access_token).id == user.id
 
 
-def test_ui_grace_returns_the_successor_instead_of_ending_the_login(user) -> None:  # type: ignore[no-untyped-def]
+def test_ui_grace_returns_the_successor_instead_of_ending_the_login(user) -> None:
     first = _login(user.email)
     second = _refresh(first.refresh_token, grace=10)
     again = _refresh(first.refresh_token, grace=10)  # a second tab with the same stored token
@@ -194,7 +194,7 @@ def test_ui_grace_returns_the_successor_instead_of_ending_the_login(user) -> Non
     assert _principal(third.access_token).id == user.id
 
 
-def test_access_token_is_not_a_refresh_token_and_the_reverse(user) -> None:  # type: ignore[no-untyped-def]
+def test_access_token_is_not_a_refresh_token_and_the_reverse(user) -> None:
     pair = _login(user.email)
     with pytest.raises(InvalidTokenError):
         _refresh(pair.access_token)
@@ -202,7 +202,7 @@ def test_access_token_is_not_a_refresh_token_and_the_reverse(user) -> None:  # t
         _principal(pair.refresh_token)
 
 
-def test_logout_ends_refresh_and_access_at_once(user) -> None:  # type: ignore[no-untyped-def]
+def test_logout_ends_refresh_and_access_at_once(user) -> None:
     pair = _login(user.email)
     with session_scope(write=True) as s:
         auth.logout(session=s, refresh_token=pair.refresh_token)
@@ -212,7 +212,7 @@ def test_logout_ends_refresh_and_access_at_once(user) -> None:  # type: ignore[n
         _principal(pair.access_token)
 
 
-def test_expired_refresh_token_is_token_expired(user, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_expired_refresh_token_is_token_expired(user, monkeypatch: pytest.MonkeyPatch) -> None:
     pair = _login(user.email)
     monkeypatch.setattr(auth, "utcnow", lambda: utcnow() + timedelta(days=8))
     with pytest.raises(TokenExpiredError):
@@ -233,7 +233,7 @@ def test_lockout_after_five_failures_then_the_window_passes() -> None:
     limiter.check("a@oppo.kz")
 
 
-def test_a_successful_login_clears_earlier_failures(user) -> None:  # type: ignore[no-untyped-def]
+def test_a_successful_login_clears_earlier_failures(user) -> None:
     for _ in range(4):
         with pytest.raises(InvalidCredentialsError):
             _login(user.email, "wrong-password")
@@ -288,14 +288,15 @@ def test_login_checks_the_password_outside_the_write_transaction(
 def test_creating_a_user_hashes_outside_the_write_transaction(
     sqlite_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from oppo_kz.core import security
     from oppo_kz.users import service as users
-    from oppo_kz.users.models import UserCreate
+    from oppo_kz.users.models import UserCreate, UserUpdate
 
     with session_scope(write=True) as s:
         admin = auth.Principal.of(make_user(s, role=Role.admin))
         target = make_user(s)
     seen: list[bool] = []
-    real = users.hash_password
+    real = security.hash_password
 
     def spy(password: str) -> str:
         seen.append(_write_lock_is_free())
@@ -310,7 +311,7 @@ def test_creating_a_user_hashes_outside_the_write_transaction(
         )
     with session_scope(write=True) as s:
         users.update_user(
-            session=s, actor=admin, user_id=target.id, changes=users.UserUpdate(password="Password-2")
+            session=s, actor=admin, user_id=id_of(target), changes=UserUpdate(password="Password-2")
         )
     assert seen == [True, True]
 

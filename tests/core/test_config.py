@@ -64,7 +64,7 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path, monkeypatch: p
     monkeypatch.delenv("APP_VERSION", raising=False)
     monkeypatch.delenv("ENABLE_BONUSES", raising=False)
     monkeypatch.setenv("PORT", "4200")
-    settings = Settings(_env_file=env_file)  # type: ignore[call-arg]
+    settings = Settings(_env_file=env_file)
     assert settings.APP_VERSION == "9.9.9"
     assert settings.ENABLE_BONUSES is True
     assert settings.PORT == 4200

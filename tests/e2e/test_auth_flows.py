@@ -59,7 +59,7 @@ def test_a_promoter_has_no_users_page(page: Page) -> None:
     expect(page.get_by_test_id("users-table")).to_have_count(0)
 
 
-def test_an_admin_creates_a_user_who_can_then_sign_in(page: Page, browser) -> None:  # type: ignore[no-untyped-def]
+def test_an_admin_creates_a_user_who_can_then_sign_in(page: Page, browser) -> None:
     LoginPage(page).open().sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
     page.goto("/users")
     page.get_by_test_id("new-user-email").fill("new.office@oppo.kz")

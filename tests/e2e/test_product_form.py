@@ -18,7 +18,7 @@ LIST_URL = re.compile(r"/products/?(\?.*)?$")
 
 
 @pytest.fixture
-def api(live_server) -> Api:  # type: ignore[no-untyped-def]
+def api(live_server) -> Api:
     return Api(live_server.url)
 
 

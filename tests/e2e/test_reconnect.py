@@ -17,7 +17,7 @@ def test_login_screenshot(page: Page) -> None:
     page.screenshot(path=str(SCREENSHOTS / "login.png"))
 
 
-def test_the_table_reconnects_after_a_server_restart(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_the_table_reconnects_after_a_server_restart(page: Page, live_server) -> None:
     sign_in(page)
     table = ProductsPage(page).open("sort=-price")
     expect(table.rows.first).to_be_visible()

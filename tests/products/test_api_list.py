@@ -10,7 +10,7 @@ import pytest
 from oppo_kz.core.db import session_scope
 from oppo_kz.products.models import Category
 from oppo_kz.users.models import Role
-from tests.factories import make_product
+from tests.factories import id_of, make_product
 from tests.helpers import expect_error
 
 URL = "/api/v1/products"
@@ -35,11 +35,11 @@ ITEM_KEYS = {
 
 def _create(**overrides: Any) -> int:
     with session_scope(write=True) as s:
-        return make_product(s, **overrides).id  # type: ignore[return-value]
+        return id_of(make_product(s, **overrides))
 
 
 @pytest.fixture
-def reader(headers_for) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def reader(headers_for) -> dict[str, str]:
     return headers_for(Role.promoter)
 
 
@@ -52,17 +52,17 @@ def _ids(client: Any, headers: dict[str, str], query: str) -> list[int]:
     return [item["id"] for item in _ok(client.get(f"{URL}?{query}", headers=headers))["items"]]
 
 
-def test_needs_a_signed_in_user(client, db: str) -> None:  # type: ignore[no-untyped-def]
+def test_needs_a_signed_in_user(client, db: str) -> None:
     expect_error(client.get(URL), 401, "not_authenticated")
     expect_error(client.get(URL, headers={"Authorization": "Bearer nonsense"}), 401, "invalid_token")
 
 
-def test_auth_is_checked_before_the_query(client, db: str) -> None:  # type: ignore[no-untyped-def]
+def test_auth_is_checked_before_the_query(client, db: str) -> None:
     expect_error(client.get(f"{URL}?colour=red"), 401, "not_authenticated")
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_every_role_reads_the_page_shape(client, headers_for, role: Role) -> None:  # type: ignore[no-untyped-def]
+def test_every_role_reads_the_page_shape(client, headers_for, role: Role) -> None:
     headers = headers_for(role)
     product_id = _create(launch_date=date(2025, 2, 3))
     response = client.get(URL, headers=headers)
@@ -142,11 +142,13 @@ def three(db: str) -> dict[str, int]:
         ("sort=-launch_date", ["phone", "buds", "pad"]),
     ],
 )
-def test_filters_search_and_sort(client, reader, three: dict[str, int], query: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_filters_search_and_sort(
+    client, reader, three: dict[str, int], query: str, expected: list[str]
+) -> None:
     assert _ids(client, reader, query) == [three[k] for k in expected]
 
 
-def test_paging_over_http(client, reader, db: str) -> None:  # type: ignore[no-untyped-def]
+def test_paging_over_http(client, reader, db: str) -> None:
     ids = [_create(price=1000 - i) for i in range(7)]
     first = _ok(client.get(f"{URL}?page_size=3&sort=price", headers=reader))
     assert (first["total"], first["pages"], [i["id"] for i in first["items"]]) == (7, 3, ids[::-1][:3])
@@ -173,14 +175,16 @@ def test_paging_over_http(client, reader, db: str) -> None:  # type: ignore[no-u
         ("name=%00", "name"),
     ],
 )
-def test_bad_filters_are_400_invalid_filter_naming_the_parameter(client, reader, db: str, query: str, parameter: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_filters_are_400_invalid_filter_naming_the_parameter(
+    client, reader, db: str, query: str, parameter: str
+) -> None:
     body = expect_error(client.get(f"{URL}?{query}", headers=reader), 400, "invalid_filter")
     assert body["details"]["parameter"] == parameter
     assert parameter in body["message"]
 
 
 @pytest.mark.parametrize("sort", ["colour", "-colour", "price,,name", "price,-price"])
-def test_bad_sort_is_400_invalid_sort(client, reader, db: str, sort: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_sort_is_400_invalid_sort(client, reader, db: str, sort: str) -> None:
     body = expect_error(client.get(f"{URL}?sort={sort}", headers=reader), 400, "invalid_sort")
     assert body["details"]["parameter"] == "sort"
 
@@ -189,13 +193,13 @@ def test_bad_sort_is_400_invalid_sort(client, reader, db: str, sort: str) -> Non
     ("query", "field"),
     [("page=0", "page"), ("page=-1", "page"), ("page=x", "page"), ("page_size=201", "page_size"), ("page_size=0", "page_size")],
 )  # fmt: skip
-def test_bad_paging_is_422_validation_error(client, reader, db: str, query: str, field: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_paging_is_422_validation_error(client, reader, db: str, query: str, field: str) -> None:
     body = expect_error(client.get(f"{URL}?{query}", headers=reader), 422, "validation_error")
     assert [e["field"] for e in body["details"]["errors"]] == [field]
     assert all(e["message"] for e in body["details"]["errors"])
 
 
-def test_the_list_parameters_are_documented(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_parameters_are_documented(client) -> None:
     operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/products"]["get"]
     names = {p["name"] for p in operation["parameters"]}
     assert {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from oppo_kz.core.db import session_scope
 from oppo_kz.users.models import Role
 from tests.factories import make_product
-from tests.helpers import expect_error
+from tests.helpers import expect_error, run_together
 
 URL = "/api/v1/products"
 NEW = {"sku": "cph-2581", "name": "OPPO Reno 12 F", "category": "smartphone", "price": 159_990}
@@ -22,14 +21,14 @@ def _create(**overrides: Any) -> Any:
 
 
 @pytest.fixture
-def office(headers_for) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def office(headers_for) -> dict[str, str]:
     return headers_for(Role.office)
 
 
 # --- create and read ------------------------------------------------------------------------------
 
 
-def test_create_is_201_with_location_and_etag_then_readable(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_create_is_201_with_location_and_etag_then_readable(client, office) -> None:
     response = client.post(
         URL, json=NEW | {"launch_date": "2024-07-01", "series": " ", "ram_gb": 8}, headers=office
     )
@@ -53,16 +52,16 @@ def test_create_is_201_with_location_and_etag_then_readable(client, office) -> N
 
 
 @pytest.mark.parametrize("path", ["999999", "0", "-3", "99999999999999999999"])
-def test_get_missing_is_404(client, office, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_get_missing_is_404(client, office, path: str) -> None:
     expect_error(client.get(f"{URL}/{path}", headers=office), 404, "not_found")
 
 
-def test_get_with_a_non_numeric_id_is_422(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_get_with_a_non_numeric_id_is_422(client, office) -> None:
     body = expect_error(client.get(f"{URL}/abc", headers=office), 422, "validation_error")
     assert body["details"]["errors"][0]["field"] == "product_id"
 
 
-def test_duplicate_sku_is_409_on_create_and_on_change(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_sku_is_409_on_create_and_on_change(client, office) -> None:
     assert client.post(URL, json=NEW, headers=office).status_code == 201
     body = expect_error(client.post(URL, json=NEW | {"sku": "CPH-2581 "}, headers=office), 409, "conflict")
     assert body["details"]["field"] == "sku"
@@ -75,7 +74,7 @@ def test_duplicate_sku_is_409_on_create_and_on_change(client, office) -> None:  
 # --- update, replace, delete with versions -----------------------------------------------------------
 
 
-def test_patch_changes_only_what_is_sent_and_bumps_the_etag(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_patch_changes_only_what_is_sent_and_bumps_the_etag(client, office) -> None:
     product = _create(price=100, color="Black")
     response = client.patch(f"{URL}/{product.id}", json={"price": 150}, headers=office)
     assert response.status_code == 200
@@ -85,7 +84,7 @@ def test_patch_changes_only_what_is_sent_and_bumps_the_etag(client, office) -> N
     assert body["updated_at"] >= body["created_at"]
 
 
-def test_patch_with_a_stale_version_in_the_body_is_409(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_patch_with_a_stale_version_in_the_body_is_409(client, office) -> None:
     product = _create(price=100)
     assert (
         client.patch(f"{URL}/{product.id}", json={"price": 1, "version": 1}, headers=office).status_code
@@ -112,7 +111,7 @@ def test_patch_with_a_stale_version_in_the_body_is_409(client, office) -> None: 
         ("", 409),
     ],
 )
-def test_patch_honours_if_match(client, office, if_match: str, status: int) -> None:  # type: ignore[no-untyped-def]
+def test_patch_honours_if_match(client, office, if_match: str, status: int) -> None:
     product = _create(price=100)
     response = client.patch(f"{URL}/{product.id}", json={"price": 7}, headers=office | {"If-Match": if_match})
     assert response.status_code == status, response.text
@@ -123,7 +122,7 @@ def test_patch_honours_if_match(client, office, if_match: str, status: int) -> N
         assert response.headers["ETag"] == '"2"'
 
 
-def test_etag_from_get_drives_a_safe_update(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_etag_from_get_drives_a_safe_update(client, office) -> None:
     product = _create()
     etag = client.get(f"{URL}/{product.id}", headers=office).headers["ETag"]
     first = client.patch(f"{URL}/{product.id}", json={"stock": 1}, headers=office | {"If-Match": etag})
@@ -133,7 +132,7 @@ def test_etag_from_get_drives_a_safe_update(client, office) -> None:  # type: ig
     assert second.json()["details"]["current_version"] == 2
 
 
-def test_put_replaces_every_field(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_put_replaces_every_field(client, office) -> None:
     product = _create(series="Reno", color="Black", ram_gb=8, stock=9)
     replacement = {"sku": product.sku, "name": "Renamed", "category": "tablet", "price": 5, "version": 1}
     response = client.put(f"{URL}/{product.id}", json=replacement, headers=office)
@@ -156,7 +155,7 @@ def test_put_replaces_every_field(client, office) -> None:  # type: ignore[no-un
     assert expect_error(by_header, 409, "conflict")["details"]["current_version"] == 2
 
 
-def test_put_needs_the_whole_product(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_put_needs_the_whole_product(client, office) -> None:
     product = _create()
     body = expect_error(
         client.put(f"{URL}/{product.id}", json={"price": 5}, headers=office), 422, "validation_error"
@@ -164,7 +163,7 @@ def test_put_needs_the_whole_product(client, office) -> None:  # type: ignore[no
     assert {e["field"] for e in body["details"]["errors"]} == {"sku", "name", "category"}
 
 
-def test_delete_is_204_then_404_and_honours_if_match(client, admin_headers) -> None:  # type: ignore[no-untyped-def]
+def test_delete_is_204_then_404_and_honours_if_match(client, admin_headers) -> None:
     product = _create()
     expect_error(
         client.delete(f"{URL}/{product.id}", headers=admin_headers | {"If-Match": '"5"'}), 409, "conflict"
@@ -177,7 +176,7 @@ def test_delete_is_204_then_404_and_honours_if_match(client, admin_headers) -> N
 
 
 @pytest.mark.parametrize("method", ["patch", "put", "delete"])
-def test_writes_to_a_missing_product_are_404(client, admin_headers, method: str) -> None:  # type: ignore[no-untyped-def]
+def test_writes_to_a_missing_product_are_404(client, admin_headers, method: str) -> None:
     kwargs: dict[str, Any] = {"headers": admin_headers}
     if method != "delete":
         kwargs["json"] = NEW
@@ -196,7 +195,7 @@ def test_writes_to_a_missing_product_are_404(client, admin_headers, method: str)
         (Role.admin, 201, 200, 204),
     ],
 )
-def test_role_matrix(client, headers_for, role: Role, create: int, update: int, delete: int) -> None:  # type: ignore[no-untyped-def]
+def test_role_matrix(client, headers_for, role: Role, create: int, update: int, delete: int) -> None:
     headers = headers_for(role)
     product = _create()
     assert client.get(f"{URL}/{product.id}", headers=headers).status_code == 200
@@ -210,12 +209,12 @@ def test_role_matrix(client, headers_for, role: Role, create: int, update: int, 
         assert response.json()["error_code"] == "forbidden"
 
 
-def test_a_forbidden_role_gets_403_before_body_validation(client, headers_for) -> None:  # type: ignore[no-untyped-def]
+def test_a_forbidden_role_gets_403_before_body_validation(client, headers_for) -> None:
     headers = headers_for(Role.supervisor)
     expect_error(client.post(URL, json={"price": -1}, headers=headers), 403, "forbidden")
 
 
-def test_writes_need_a_signed_in_user(client, db: str) -> None:  # type: ignore[no-untyped-def]
+def test_writes_need_a_signed_in_user(client, db: str) -> None:
     expect_error(client.post(URL, json=NEW), 401, "not_authenticated")
     expect_error(client.patch(f"{URL}/1", json={"price": 1}), 401, "not_authenticated")
     expect_error(client.delete(f"{URL}/1"), 401, "not_authenticated")
@@ -250,7 +249,9 @@ def test_writes_need_a_signed_in_user(client, db: str) -> None:  # type: ignore[
         ({}, {"sku", "name", "category", "price"}),
     ],
 )
-def test_bad_create_bodies_are_422_with_every_field(client, office, body: dict[str, Any], fields: set[str]) -> None:  # type: ignore[no-untyped-def]
+def test_bad_create_bodies_are_422_with_every_field(
+    client, office, body: dict[str, Any], fields: set[str]
+) -> None:
     result = expect_error(client.post(URL, json=body, headers=office), 422, "validation_error")
     errors = result["details"]["errors"]
     assert {e["field"] for e in errors} == fields
@@ -261,14 +262,14 @@ def test_bad_create_bodies_are_422_with_every_field(client, office, body: dict[s
     "raw",
     [b'{"sku": "A-1", ', b"not json", b"", b'{"price": 1e400}', b"[1, 2]", b'"text"', b"\xff\xfe"],
 )
-def test_malformed_bodies_are_422(client, office, raw: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_bodies_are_422(client, office, raw: bytes) -> None:
     response = client.post(URL, content=raw, headers=office | {"Content-Type": "application/json"})
     errors = expect_error(response, 422, "validation_error")["details"]["errors"]
     assert errors
     assert all(set(e) == {"field", "message"} for e in errors)
 
 
-def test_malformed_json_names_the_body(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_json_names_the_body(client, office) -> None:
     response = client.post(URL, content=b'{"sku": ', headers=office | {"Content-Type": "application/json"})
     [error] = expect_error(response, 422, "validation_error")["details"]["errors"]
     assert error["field"] == "body"
@@ -287,7 +288,7 @@ def test_malformed_json_names_the_body(client, office) -> None:  # type: ignore[
         ({"created_at": "2020-01-01T00:00:00Z"}, "created_at"),
     ],
 )
-def test_bad_patch_bodies_are_422(client, office, body: dict[str, Any], field: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_patch_bodies_are_422(client, office, body: dict[str, Any], field: str) -> None:
     product = _create()
     result = expect_error(
         client.patch(f"{URL}/{product.id}", json=body, headers=office), 422, "validation_error"
@@ -301,15 +302,13 @@ WRITERS = 8
 ROUNDS = 4
 
 
-def test_concurrent_rest_writers_lose_no_update(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_rest_writers_lose_no_update(client, office) -> None:
     """8 threads each add 1 to a product's stock ROUNDS times over HTTP, with If-Match and retries."""
     product = _create(stock=0)
     url = f"{URL}/{product.id}"
     problems: list[str] = []
-    start = threading.Barrier(WRITERS)
 
-    def writer() -> None:
-        start.wait()
+    def writer(_n: int) -> None:
         done = 0
         while done < ROUNDS and not problems:
             current = client.get(url, headers=office)
@@ -325,36 +324,26 @@ def test_concurrent_rest_writers_lose_no_update(client, office) -> None:  # type
             elif response.status_code != 409:
                 problems.append(f"{response.status_code} {response.text}")
 
-    threads = [threading.Thread(target=writer) for _ in range(WRITERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    assert run_together(writer, WRITERS) == []
     assert problems == []
     final = client.get(url, headers=office).json()
     assert (final["stock"], final["version"]) == (WRITERS * ROUNDS, 1 + WRITERS * ROUNDS)
 
 
-def test_concurrent_creates_of_one_sku_make_one_product(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_concurrent_creates_of_one_sku_make_one_product(client, office) -> None:
     statuses: list[int] = []
-    start = threading.Barrier(WRITERS)
 
-    def writer() -> None:
-        start.wait()
+    def writer(_n: int) -> None:
         statuses.append(client.post(URL, json=NEW, headers=office).status_code)
 
-    threads = [threading.Thread(target=writer) for _ in range(WRITERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    assert run_together(writer, WRITERS) == []
     assert sorted(statuses) == [201] + [409] * (WRITERS - 1)
     listed = client.get(f"{URL}?sku=CPH-2581", headers=office).json()
     assert listed["total"] == 1
 
 
 @pytest.mark.parametrize("method", ["put", "patch"])
-def test_a_product_as_get_returns_it_can_be_sent_back(client, office, method: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_product_as_get_returns_it_can_be_sent_back(client, office, method: str) -> None:
     created = client.post(URL, json=NEW, headers=office).json()
     fetched = client.get(f"{URL}/{created['id']}", headers=office).json()
     response = getattr(client, method)(f"{URL}/{created['id']}", json=fetched | {"stock": 77}, headers=office)
@@ -364,7 +353,7 @@ def test_a_product_as_get_returns_it_can_be_sent_back(client, office, method: st
     assert body["created_at"] == created["created_at"]  # echoed read-only fields change nothing
 
 
-def test_an_echoed_id_must_name_the_product_in_the_url(client, office) -> None:  # type: ignore[no-untyped-def]
+def test_an_echoed_id_must_name_the_product_in_the_url(client, office) -> None:
     product = _create()
     response = client.patch(f"{URL}/{product.id}", json={"id": product.id + 1, "stock": 1}, headers=office)
     body = expect_error(response, 422, "validation_error")

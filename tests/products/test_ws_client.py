@@ -126,7 +126,7 @@ class Consumer:
         await asyncio.wait_for(self.task, timeout=15)
 
 
-async def test_the_python_client_reconnects_after_a_server_restart(live) -> None:  # type: ignore[no-untyped-def]
+async def test_the_python_client_reconnects_after_a_server_restart(live) -> None:
     admin = await asyncio.to_thread(Admin, live)
     consumer = Consumer(live)
     try:
@@ -143,13 +143,16 @@ async def test_the_python_client_reconnects_after_a_server_restart(live) -> None
         await consumer.close()
 
 
-async def test_the_python_client_refreshes_its_token_when_the_server_closes_with_4401(live, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_the_python_client_refreshes_its_token_when_the_server_closes_with_4401(
+    live, monkeypatch
+) -> None:
     minted: list[str] = []
     real_login = ws_client.Tokens.login
 
     async def login_with_a_short_access_token(self: ws_client.Tokens) -> None:
         await real_login(self)
-        claims = decode_token(self.access, expected_type="access")  # type: ignore[arg-type]
+        assert self.access is not None
+        claims = decode_token(self.access, expected_type="access")
         self.access, _ = create_token(
             subject=claims["sub"],
             token_type="access",

@@ -10,7 +10,7 @@ from tests.factories import make_user
 from tests.helpers import expect_error
 
 
-def test_admin_creates_lists_reads_updates_and_deletes_a_user(client, admin_headers) -> None:  # type: ignore[no-untyped-def]
+def test_admin_creates_lists_reads_updates_and_deletes_a_user(client, admin_headers) -> None:
     created = client.post(
         "/api/v1/users",
         json={
@@ -58,7 +58,7 @@ def test_admin_creates_lists_reads_updates_and_deletes_a_user(client, admin_head
     expect_error(client.delete(f"/api/v1/users/{user['id']}", headers=admin_headers), 404, "not_found")
 
 
-def test_duplicate_email_is_409_case_insensitively(client, admin_headers) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_email_is_409_case_insensitively(client, admin_headers) -> None:
     body = {"email": "dup@oppo.kz", "password": "Password1!", "role": "office"}
     assert client.post("/api/v1/users", json=body, headers=admin_headers).status_code == 201
     expect_error(
@@ -78,7 +78,7 @@ def test_duplicate_email_is_409_case_insensitively(client, admin_headers) -> Non
         ({"email": "a@oppo.kz", "password": "Password1!", "is_admin": True}, "is_admin"),
     ],
 )
-def test_bad_user_bodies_are_422_naming_the_field(client, admin_headers, body: dict, field: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_user_bodies_are_422_naming_the_field(client, admin_headers, body: dict, field: str) -> None:
     response = expect_error(
         client.post("/api/v1/users", json=body, headers=admin_headers), 422, "validation_error"
     )
@@ -86,7 +86,7 @@ def test_bad_user_bodies_are_422_naming_the_field(client, admin_headers, body: d
 
 
 @pytest.mark.parametrize("role", ["office", "supervisor", "promoter"])
-def test_non_admins_may_not_manage_users(client, headers_for, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_non_admins_may_not_manage_users(client, headers_for, role: str) -> None:
     headers = headers_for(role)
     expect_error(client.get("/api/v1/users", headers=headers), 403, "forbidden")
     expect_error(
@@ -99,11 +99,11 @@ def test_non_admins_may_not_manage_users(client, headers_for, role: str) -> None
     expect_error(client.delete("/api/v1/users/1", headers=headers), 403, "forbidden")
 
 
-def test_users_endpoints_need_a_token(client, db: str) -> None:  # type: ignore[no-untyped-def]
+def test_users_endpoints_need_a_token(client, db: str) -> None:
     expect_error(client.get("/api/v1/users"), 401, "not_authenticated")
 
 
-def test_the_last_active_admin_cannot_be_demoted_disabled_or_deleted(client, db: str, login) -> None:  # type: ignore[no-untyped-def]
+def test_the_last_active_admin_cannot_be_demoted_disabled_or_deleted(client, db: str, login) -> None:
     with session_scope(write=True) as s:
         admin = make_user(s, role=Role.admin, email="only.admin@oppo.kz")
         other = make_user(s, role=Role.admin, email="second.admin@oppo.kz")
@@ -122,7 +122,7 @@ def test_the_last_active_admin_cannot_be_demoted_disabled_or_deleted(client, db:
     assert client.get("/api/v1/auth/me", headers=headers).json()["role"] == "admin"
 
 
-def test_password_reset_ends_the_users_logins(client, admin_headers, login, db: str) -> None:  # type: ignore[no-untyped-def]
+def test_password_reset_ends_the_users_logins(client, admin_headers, login, db: str) -> None:
     with session_scope(write=True) as s:
         user = make_user(s, email="reset.me@oppo.kz")
     tokens = login("reset.me@oppo.kz")
@@ -145,7 +145,7 @@ def test_password_reset_ends_the_users_logins(client, admin_headers, login, db: 
     )
 
 
-def test_an_admin_cannot_lock_themself_out(client, db: str, login) -> None:  # type: ignore[no-untyped-def]
+def test_an_admin_cannot_lock_themself_out(client, db: str, login) -> None:
     with session_scope(write=True) as s:
         me = make_user(s, role=Role.admin, email="me.admin@oppo.kz")
         make_user(s, role=Role.admin, email="other.admin@oppo.kz")
@@ -164,7 +164,7 @@ def test_an_admin_cannot_lock_themself_out(client, db: str, login) -> None:  # t
 
 
 @pytest.mark.parametrize("email", ["qa.user@example.com", "store7@branch.test", "it@oppo.corp.local"])
-def test_internal_and_test_mail_domains_are_accepted(client, admin_headers, email: str) -> None:  # type: ignore[no-untyped-def]
+def test_internal_and_test_mail_domains_are_accepted(client, admin_headers, email: str) -> None:
     response = client.post(
         "/api/v1/users", json={"email": email, "password": "Password1!"}, headers=admin_headers
     )

@@ -13,14 +13,14 @@ GENERIC_LOGIN_ERROR = "Incorrect email or password."
 
 
 class LoginState(rx.State):
-    error: str = ""
-    loading: bool = False
+    error: rx.Field[str] = rx.field("")
+    loading: rx.Field[bool] = rx.field(False)
 
     def _next(self) -> str:
         return safe_next(self.router.url.query_parameters.get("next"))
 
     @rx.event
-    async def on_load(self):  # type: ignore[no-untyped-def]
+    async def on_load(self):
         """Someone already signed in goes straight on."""
         self.error = ""
         self.loading = False
@@ -34,7 +34,7 @@ class LoginState(rx.State):
         return None
 
     @rx.event
-    async def submit(self, form: dict[str, str]):  # type: ignore[no-untyped-def]
+    async def submit(self, form: dict[str, str]):
         """Sign in; the password is used once and never stored in state."""
         email = (form.get("email") or "").strip()
         password = form.get("password") or ""

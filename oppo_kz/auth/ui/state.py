@@ -7,6 +7,7 @@ import time
 from urllib.parse import quote
 
 import reflex as rx
+from reflex_base.event import EventSpec
 
 from oppo_kz.auth import service as auth
 from oppo_kz.auth.permissions import Permission, permissions_for
@@ -35,11 +36,11 @@ class AuthState(rx.State):
     a new tab stays signed in); the access token never leaves the server."""
 
     refresh_token: str = rx.LocalStorage("", name="oppo_refresh", sync=True)
-    user_id: int = 0
-    email: str = ""
-    full_name: str = ""
-    role: str = ""
-    permissions: dict[str, bool] = {}
+    user_id: rx.Field[int] = rx.field(0)
+    email: rx.Field[str] = rx.field("")
+    full_name: rx.Field[str] = rx.field("")
+    role: rx.Field[str] = rx.field("")
+    permissions: rx.Field[dict[str, bool]] = rx.field(default_factory=dict)
 
     _access_token: str = ""
     _access_expires: float = 0.0
@@ -94,13 +95,13 @@ class AuthState(rx.State):
         """
         if self._access_token and self._access_expires - time.time() > REFRESH_MARGIN_SECONDS:
             try:
-                who = await run_service(auth.principal_from_access_token, token=self._access_token)
+                actor = await run_service(auth.principal_from_access_token, token=self._access_token)
             except AuthError:
                 self.clear()
                 raise
-            if who.role.value != self.role or who.full_name != self.full_name:
-                self._set_user(who.id, who.email, who.full_name, who.role.value)
-            return who
+            if actor.role.value != self.role or actor.full_name != self.full_name:
+                self._set_user(actor.id, actor.email, actor.full_name, actor.role.value)
+            return actor
         if not self.refresh_token:
             self.clear()
             raise AuthError()
@@ -143,7 +144,7 @@ class AuthState(rx.State):
             ),
         )
 
-    def login_redirect(self) -> rx.event.EventSpec:
+    def login_redirect(self) -> EventSpec:
         """Send the visitor to /login, and back to this page afterwards."""
         url = self.router.url
         # Pages are served as folders, so a typed /users arrives as /users/.
@@ -153,7 +154,7 @@ class AuthState(rx.State):
     # --- events ------------------------------------------------------------------------------
 
     @rx.event
-    async def require_login(self):  # type: ignore[no-untyped-def]
+    async def require_login(self):
         """on_load guard of every page but /login."""
         try:
             await self.principal()
@@ -162,7 +163,7 @@ class AuthState(rx.State):
         return None
 
     @rx.event
-    async def logout(self):  # type: ignore[no-untyped-def]
+    async def logout(self):
         """End this login everywhere (its refresh and access tokens stop working)."""
         token = self.refresh_token
         self.clear()
@@ -170,3 +171,15 @@ class AuthState(rx.State):
             with contextlib.suppress(DomainError):  # already ended
                 await run_service(auth.logout, write=True, refresh_token=token)
         return rx.redirect("/login", replace=True)
+
+
+async def actor_or_login(state: rx.State) -> Principal | EventSpec:
+    """The signed-in actor of `state`'s tab, checked now; else the redirect to /login to return.
+
+    actor = await actor_or_login(self)
+    if not isinstance(actor, Principal):
+        return actor
+    """
+    auth_state = await state.get_state(AuthState)
+    actor = await auth_state.principal_or_none()
+    return actor if actor is not None else auth_state.login_redirect()

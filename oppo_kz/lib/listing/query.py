@@ -7,7 +7,7 @@ every mistake is the contract's 400 `invalid_filter` / `invalid_sort` (or 422 fo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -196,7 +196,7 @@ def _jsonable(value: Any) -> Any:
 
 def _check_text(spec: FieldSpec, value: Any, parameter: str, *, normalize: bool) -> str:
     if not isinstance(value, str):
-        raise filter_error(parameter, f"{value!r} is not text.", field=spec.name, value=_jsonable(value))
+        raise _wrong(spec, value, parameter, "text")
     if value == "":
         raise filter_error(parameter, "needs a value.", field=spec.name, value=value)
     if "\x00" in value:
@@ -217,38 +217,53 @@ def _check_enum(spec: FieldSpec, value: Any, parameter: str) -> Any:
     return spec.enum_class(text) if spec.enum_class is not None else text
 
 
+def _wrong(spec: FieldSpec, value: Any, parameter: str, expected: str) -> InvalidFilterError:
+    return filter_error(parameter, f"{value!r} is not {expected}.", field=spec.name, value=_jsonable(value))
+
+
+def _check_integer(spec: FieldSpec, value: Any, parameter: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _wrong(spec, value, parameter, "an integer")
+    low, high = spec.int_range
+    if not low <= value <= high:
+        raise filter_error(
+            parameter, f"{value} is out of range ({low} to {high}).", field=spec.name, value=str(value)
+        )
+    return value
+
+
+def _check_boolean(spec: FieldSpec, value: Any, parameter: str) -> bool:
+    if not isinstance(value, bool):
+        raise _wrong(spec, value, parameter, "true or false")
+    return value
+
+
+def _check_date(spec: FieldSpec, value: Any, parameter: str) -> date:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise _wrong(spec, value, parameter, "a date")
+    return value
+
+
+def _check_datetime(spec: FieldSpec, value: Any, parameter: str) -> datetime:
+    if not isinstance(value, datetime):
+        raise _wrong(spec, value, parameter, "a date-time")
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+_CHECKS: dict[Kind, Callable[[FieldSpec, Any, str], Any]] = {
+    Kind.integer: _check_integer,
+    Kind.boolean: _check_boolean,
+    Kind.date: _check_date,
+    Kind.datetime: _check_datetime,
+    Kind.enum: _check_enum,
+}
+
+
 def check_scalar(spec: FieldSpec, value: Any, parameter: str, *, normalize: bool = True) -> Any:
     """Check a typed value against the field's type and range, and return it normalised."""
-
-    def wrong(expected: str) -> InvalidFilterError:
-        return filter_error(
-            parameter, f"{value!r} is not {expected}.", field=spec.name, value=_jsonable(value)
-        )
-
-    kind = spec.kind
-    if kind is Kind.integer:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise wrong("an integer")
-        low, high = spec.int_range
-        if not low <= value <= high:
-            raise filter_error(
-                parameter, f"{value} is out of range ({low} to {high}).", field=spec.name, value=str(value)
-            )
-        return value
-    if kind is Kind.boolean:
-        if not isinstance(value, bool):
-            raise wrong("true or false")
-        return value
-    if kind is Kind.date:
-        if isinstance(value, datetime) or not isinstance(value, date):
-            raise wrong("a date")
-        return value
-    if kind is Kind.datetime:
-        if not isinstance(value, datetime):
-            raise wrong("a date-time")
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    if kind is Kind.enum:
-        return _check_enum(spec, value, parameter)
+    check = _CHECKS.get(spec.kind)
+    if check is not None:
+        return check(spec, value, parameter)
     return _check_text(spec, value, parameter, normalize=normalize)
 
 

@@ -32,6 +32,7 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from oppo_kz.lib.listing.counts import count_cache
 from oppo_kz.lib.listing.query import ListQuery, SortKey, validate_query
@@ -103,7 +104,7 @@ def _condition(spec: ListSpec, i: int, shape: tuple[str, ...], dialect: str) -> 
     field = spec.fields[name]
     col = field.column
 
-    def value(suffix: str = "", expanding: bool = False) -> Any:
+    def value(suffix: str = "", expanding: bool = False) -> BindParameter[Any]:
         return bindparam(f"f{i}{suffix}", type_=col.type, expanding=expanding)
 
     if op == "eq":

@@ -9,7 +9,13 @@ import reflex as rx
 from oppo_kz.auth.ui.state import AuthState
 from oppo_kz.products.ui.product_form_state import LABELS, ProductFormState
 from oppo_kz.products.ui.products_state import CATEGORIES
-from oppo_kz.ui.components import native_select
+from oppo_kz.ui.components import (
+    action_button,
+    button_row,
+    invalid_props,
+    labelled_field,
+    native_select,
+)
 from oppo_kz.ui.shell import signed_in_page
 from oppo_kz.ui.theme import APP_TITLE
 
@@ -17,26 +23,9 @@ from oppo_kz.ui.theme import APP_TITLE
 CAN_EDIT = rx.cond(ProductFormState.is_new, AuthState.can_create, AuthState.can_update)
 
 
-def _error(name: str) -> rx.Component:
-    return rx.cond(
-        ProductFormState.errors.contains(name),
-        rx.text(
-            ProductFormState.errors[name],
-            color_scheme="red",
-            size="1",
-            data_testid=f"field-error-{name}",
-            role="alert",
-        ),
-    )
-
-
 def _field(name: str, control: rx.Component) -> rx.Component:
-    return rx.vstack(
-        rx.text(LABELS[name], as_="label", html_for=f"field-{name}", size="2", weight="medium"),
-        control,
-        _error(name),
-        spacing="1",
-        width="100%",
+    return labelled_field(
+        LABELS[name], control, control_id=f"field-{name}", errors=ProductFormState.errors, name=name
     )
 
 
@@ -49,10 +38,9 @@ def _text_input(name: str, **props: Any) -> rx.Component:
             default_value=ProductFormState.values[name],
             read_only=~CAN_EDIT,
             on_blur=lambda value: ProductFormState.remember(name, value),
-            color_scheme=rx.cond(ProductFormState.errors.contains(name), "red", "gray"),
-            aria_invalid=ProductFormState.errors.contains(name).to_string(),
             data_testid=f"field-{name}",
             width="100%",
+            **invalid_props(f"field-{name}", ProductFormState.errors, name),
             **props,
         ),
     )
@@ -91,7 +79,16 @@ def _active() -> rx.Component:
             rx.text("Active (sold in stores)", size="2"),
             style={"display": "flex", "gap": "8px", "alignItems": "center"},
         ),
-        _error("is_active"),
+        rx.cond(
+            ProductFormState.errors.contains("is_active"),
+            rx.text(
+                ProductFormState.errors["is_active"],
+                color_scheme="red",
+                size="1",
+                role="alert",
+                data_testid="field-error-is_active",
+            ),
+        ),
         spacing="1",
         padding_top="24px",
     )
@@ -126,20 +123,18 @@ def _conflict_panel() -> rx.Component:
                     size="1",
                     width="100%",
                 ),
-                rx.hstack(
-                    rx.button(
+                button_row(
+                    action_button(
                         "Reapply my changes",
                         on_click=ProductFormState.reapply_mine,
-                        data_testid="conflict-reapply",
+                        testid="conflict-reapply",
                     ),
-                    rx.button(
+                    action_button(
                         "Take their version",
-                        variant="soft",
-                        color_scheme="gray",
                         on_click=ProductFormState.take_theirs,
-                        data_testid="conflict-take-theirs",
+                        testid="conflict-take-theirs",
+                        kind="secondary",
                     ),
-                    spacing="3",
                 ),
                 spacing="3",
                 width="100%",
@@ -154,25 +149,18 @@ def _draft_banner() -> rx.Component:
     return rx.cond(
         ProductFormState.draft_pending,
         rx.callout(
-            rx.hstack(
+            button_row(
                 rx.text("You left unsaved changes here at ", ProductFormState.draft_saved_at, "."),
-                rx.button(
-                    "Restore them",
-                    size="1",
-                    on_click=ProductFormState.restore_draft,
-                    data_testid="draft-restore",
+                action_button(
+                    "Restore them", on_click=ProductFormState.restore_draft, testid="draft-restore", size="1"
                 ),
-                rx.button(
+                action_button(
                     "Discard",
-                    size="1",
-                    variant="soft",
-                    color_scheme="gray",
                     on_click=ProductFormState.discard_draft,
-                    data_testid="draft-discard",
+                    testid="draft-discard",
+                    kind="secondary",
+                    size="1",
                 ),
-                align="center",
-                spacing="3",
-                wrap="wrap",
             ),
             icon="history",
             color_scheme="amber",

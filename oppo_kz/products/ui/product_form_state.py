@@ -10,9 +10,10 @@ from pydantic import ValidationError
 
 from oppo_kz.auth.permissions import Permission, has_permission
 from oppo_kz.auth.service import Principal
-from oppo_kz.auth.ui.state import AuthState
+from oppo_kz.auth.ui.state import actor_or_login
 from oppo_kz.core.db import utcnow
 from oppo_kz.core.errors import ConflictError, DomainError, NotFoundError, ValidationFailedError
+from oppo_kz.lib.validation import errors_by_field
 from oppo_kz.products import service as products
 from oppo_kz.products.models import EDITABLE_FIELDS, Product, ProductCreate, ProductUpdate
 from oppo_kz.products.ui.products_state import ProductsState
@@ -78,38 +79,30 @@ def parse_form(form: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     return data, errors
 
 
-def _schema_errors(exc: ValidationError) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for err in exc.errors():
-        field = str(err["loc"][0]) if err["loc"] else "form"
-        errors.setdefault(field, err["msg"].removeprefix("Value error, "))
-    return errors
-
-
 class ProductFormState(rx.State):
-    product_id: int = 0
-    is_new: bool = True
-    found: bool = True
-    version: int = 0
-    values: dict[str, str] = form_values(None)
-    errors: dict[str, str] = {}
-    message: str = ""
-    saving: bool = False
-    form_key: int = 0
-    updated_label: str = ""
+    product_id: rx.Field[int] = rx.field(0)
+    is_new: rx.Field[bool] = rx.field(True)
+    found: rx.Field[bool] = rx.field(True)
+    version: rx.Field[int] = rx.field(0)
+    values: rx.Field[dict[str, str]] = rx.field(default_factory=lambda: form_values(None))
+    errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    message: rx.Field[str] = rx.field("")
+    saving: rx.Field[bool] = rx.field(False)
+    form_key: rx.Field[int] = rx.field(0)
+    updated_label: rx.Field[str] = rx.field("")
     # Someone else saved while this user was editing: their values, to compare and reapply.
-    conflict: bool = False
-    current: dict[str, str] = {}
-    current_version: int = 0
-    deleted_elsewhere: bool = False
-    list_url: str = "/products"
+    conflict: rx.Field[bool] = rx.field(False)
+    current: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    current_version: rx.Field[int] = rx.field(0)
+    deleted_elsewhere: rx.Field[bool] = rx.field(False)
+    list_url: rx.Field[str] = rx.field("/products")
 
     _typed: dict[str, str] = {}
     # Unsaved edits per product ("new" for the create form), kept when the user navigates away.
     _drafts: dict[str, dict[str, str]] = {}
-    draft_pending: bool = False
-    draft_saved_at: str = ""
-    dirty: bool = False
+    draft_pending: rx.Field[bool] = rx.field(False)
+    draft_saved_at: rx.Field[str] = rx.field("")
+    dirty: rx.Field[bool] = rx.field(False)
 
     @rx.var
     def conflict_rows(self) -> list[dict[str, str]]:
@@ -133,9 +126,6 @@ class ProductFormState(rx.State):
             return "New product"
         return self.values.get("name") or f"Product {self.product_id}"
 
-    async def _principal(self) -> Principal | None:
-        return await (await self.get_state(AuthState)).principal_or_none()
-
     def _reset_form(self, values: dict[str, str]) -> None:
         self.values = values
         self.errors = {}
@@ -156,7 +146,7 @@ class ProductFormState(rx.State):
         self.draft_saved_at = (draft or {}).get("_at", "")
 
     @rx.event
-    def remember(self, field: str, value: Any):  # type: ignore[no-untyped-def]
+    def remember(self, field: str, value: Any):
         """Keep an edit as a draft, so leaving the page never loses it silently."""
         if field not in FIELDS or self.draft_pending:
             return
@@ -172,7 +162,7 @@ class ProductFormState(rx.State):
         self.dirty = any(self.values.get(k) != v for k, v in draft.items() if k in FIELDS)
 
     @rx.event
-    def restore_draft(self):  # type: ignore[no-untyped-def]
+    def restore_draft(self):
         draft = self._drafts.get(self._draft_key, {})
         values = dict(self.values) | {k: v for k, v in draft.items() if k in FIELDS}
         self._reset_form(values)
@@ -181,7 +171,7 @@ class ProductFormState(rx.State):
         self.message = "Your unsaved changes are back. Save to keep them."
 
     @rx.event
-    def discard_draft(self):  # type: ignore[no-untyped-def]
+    def discard_draft(self):
         self._forget_draft()
         self._reset_form(dict(self.values))
 
@@ -192,12 +182,11 @@ class ProductFormState(rx.State):
         self.dirty = False
 
     @rx.event
-    async def load(self):  # type: ignore[no-untyped-def]
+    async def load(self):
         """on_load for both routes."""
-        who = await self._principal()
-        auth_state = await self.get_state(AuthState)
-        if who is None:
-            return auth_state.login_redirect()
+        actor = await actor_or_login(self)
+        if not isinstance(actor, Principal):
+            return actor
         self.list_url = (await self.get_state(ProductsState)).list_url
         self.message, self.saving, self.deleted_elsewhere, self.found = "", False, False, True
         raw_id = self.router.page.params.get("product_id", "new")
@@ -205,13 +194,13 @@ class ProductFormState(rx.State):
             self.is_new, self.product_id, self.version, self.updated_label = True, 0, 0, ""
             self._reset_form(form_values(None))
             self._check_draft()
-            if not has_permission(who.role, Permission.products_create):
+            if not has_permission(actor.role, Permission.products_create):
                 self.message = "Your role cannot create products."
             return None
         self.is_new = False
         try:
             self.product_id = int(raw_id)
-            product = await run_service(products.get_product, actor=who, product_id=self.product_id)
+            product = await run_service(products.get_product, actor=actor, product_id=self.product_id)
         except (ValueError, NotFoundError):
             self.found = False
             return None
@@ -225,13 +214,8 @@ class ProductFormState(rx.State):
         self.version = product.version
         self.updated_label = format_datetime(product.updated_at)
 
-    @rx.event
-    async def save(self, form: dict[str, Any]):  # type: ignore[no-untyped-def]
-        """Validate with the API's schema, then create or update with the version the user saw."""
-        who = await self._principal()
-        if who is None:
-            yield (await self.get_state(AuthState)).login_redirect()
-            return
+    def _checked(self, form: dict[str, Any]) -> ProductCreate | None:
+        """Keep what was typed and validate it with the API's schema; None (errors shown) if invalid."""
         typed = {name: str(form.get(name, "") or "") for name in FIELDS}
         typed["is_active"] = (
             "true" if str(form.get("is_active", "")).lower() in {"on", "true", "1"} else "false"
@@ -241,50 +225,60 @@ class ProductFormState(rx.State):
         data, errors = parse_form(form)
         if not errors:
             try:
-                checked = ProductCreate.model_validate({k: v for k, v in data.items() if k in FIELDS})
+                return ProductCreate.model_validate({k: v for k, v in data.items() if k in FIELDS})
             except ValidationError as exc:
-                errors = _schema_errors(exc)
-        if errors:
-            self.errors = errors
-            self.message = "Check the highlighted fields."
+                errors = errors_by_field(exc)
+        self._show_errors(errors)
+        return None
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        self.message = "Check the highlighted fields."
+
+    async def _write(self, actor: Principal, checked: ProductCreate) -> Product:
+        if self.is_new:
+            return await run_service(products.create_product, write=True, actor=actor, product_in=checked)
+        return await run_service(
+            products.update_product,
+            write=True,
+            actor=actor,
+            product_id=self.product_id,
+            changes=ProductUpdate.model_validate(checked.model_dump()),
+            expected_version=self.version,
+        )
+
+    async def _write_failed(self, actor: Principal, exc: DomainError) -> None:
+        """Show why a save was refused; nothing the user typed is lost."""
+        self.saving = False
+        if isinstance(exc, ConflictError) and exc.details.get("field") == "sku":
+            self._show_errors({"sku": exc.message})
+        elif isinstance(exc, ConflictError):
+            await self._show_conflict(actor, dict(self.values))
+        elif isinstance(exc, ValidationFailedError):
+            self._show_errors(errors_by_field(exc))
+        elif isinstance(exc, NotFoundError):
+            self.deleted_elsewhere = True
+            self.message = "This product was deleted by someone else."
+        else:
+            self.message = exc.message
+
+    @rx.event
+    async def save(self, form: dict[str, Any]):
+        """Validate with the API's schema, then create or update with the version the user saw."""
+        actor = await actor_or_login(self)
+        if not isinstance(actor, Principal):
+            yield actor
+            return
+        checked = self._checked(form)
+        if checked is None:
             return
         self.errors = {}
         self.saving = True
         yield
         try:
-            if self.is_new:
-                product = await run_service(
-                    products.create_product, write=True, actor=who, product_in=checked
-                )
-            else:
-                product = await run_service(
-                    products.update_product,
-                    write=True,
-                    actor=who,
-                    product_id=self.product_id,
-                    changes=ProductUpdate.model_validate(checked.model_dump()),
-                    expected_version=self.version,
-                )
-        except ConflictError as exc:
-            self.saving = False
-            if exc.details.get("field") == "sku":
-                self.errors = {"sku": exc.message}
-                self.message = "Check the highlighted fields."
-                return
-            await self._show_conflict(who, typed)
-            return
-        except ValidationFailedError as exc:
-            self.saving = False
-            self.errors = {e["field"]: e["message"] for e in exc.errors}
-            self.message = "Check the highlighted fields."
-            return
-        except NotFoundError:
-            self.saving, self.deleted_elsewhere = False, True
-            self.message = "This product was deleted by someone else."
-            return
+            product = await self._write(actor, checked)
         except DomainError as exc:
-            self.saving = False
-            self.message = exc.message
+            await self._write_failed(actor, exc)
             return
         self.saving = False
         self._forget_draft()
@@ -293,9 +287,9 @@ class ProductFormState(rx.State):
         yield rx.toast.success(f"Saved {product.sku}.", duration=3000)
         yield rx.redirect(self.list_url)
 
-    async def _show_conflict(self, who: Principal, typed: dict[str, str]) -> None:
+    async def _show_conflict(self, actor: Principal, typed: dict[str, str]) -> None:
         try:
-            product = await run_service(products.get_product, actor=who, product_id=self.product_id)
+            product = await run_service(products.get_product, actor=actor, product_id=self.product_id)
         except NotFoundError:
             self.deleted_elsewhere = True
             self.message = "This product was deleted by someone else."
@@ -310,7 +304,7 @@ class ProductFormState(rx.State):
         )
 
     @rx.event
-    def reapply_mine(self):  # type: ignore[no-untyped-def]
+    def reapply_mine(self):
         """Keep the typed values on top of the newest version; the next save goes through."""
         self.version = self.current_version
         self.values = dict(self._typed)
@@ -318,27 +312,27 @@ class ProductFormState(rx.State):
         self.message = "Your changes are ready to save on top of the latest version."
 
     @rx.event
-    def take_theirs(self):  # type: ignore[no-untyped-def]
+    def take_theirs(self):
         self.version = self.current_version
         self._forget_draft()
         self._reset_form(dict(self.current))
         self.message = "Showing the latest saved version."
 
     @rx.event
-    async def delete(self):  # type: ignore[no-untyped-def]
-        who = await self._principal()
-        if who is None:
-            return (await self.get_state(AuthState)).login_redirect()
+    async def delete(self):
+        actor = await actor_or_login(self)
+        if not isinstance(actor, Principal):
+            return actor
         try:
             await run_service(
                 products.delete_product,
                 write=True,
-                actor=who,
+                actor=actor,
                 product_id=self.product_id,
                 expected_version=self.version,
             )
         except ConflictError:
-            await self._show_conflict(who, dict(self.values))
+            await self._show_conflict(actor, dict(self.values))
             return None
         except NotFoundError:
             pass  # gone already: the outcome the user wanted

@@ -9,7 +9,7 @@ from reflex_base.vars.base import Var
 
 from oppo_kz.auth.ui.state import AuthState
 from oppo_kz.products.ui.products_state import CATEGORIES, PAGE_SIZES, ProductsState
-from oppo_kz.ui.components import native_select
+from oppo_kz.ui.components import filter_input, labelled_field, native_select
 from oppo_kz.ui.shell import signed_in_page
 from oppo_kz.ui.theme import APP_TITLE
 
@@ -32,95 +32,91 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
 SELECTED_VALUES = Var("Array.from(_e.target.selectedOptions, (o) => o.value)").to(list)
 
 
-def _labelled(label: str, control: rx.Component, html_for: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, as_="label", html_for=html_for, size="1", weight="medium", color_scheme="gray"),
-        control,
-        spacing="1",
+def _search() -> rx.Component:
+    return labelled_field(
+        "Search",
+        filter_input(
+            control_id="products-search",
+            value=ProductsState.q,
+            on_change=ProductsState.set_q,
+            testid="products-search",
+            placeholder="Name or SKU",
+            width="240px",
+            type="search",
+        ),
+        control_id="products-search",
+        label_size="1",
+    )
+
+
+def _category_filter() -> rx.Component:
+    return labelled_field(
+        "Category",
+        native_select(
+            [(c.capitalize(), c) for c in CATEGORIES],
+            id="products-category",
+            multiple=True,
+            size=len(CATEGORIES),
+            default_value=ProductsState.categories.to(str),  # React takes an array for <select multiple>
+            key=ProductsState.categories.join(","),
+            on_change=lambda _value: ProductsState.set_categories(SELECTED_VALUES),
+            style={"height": "auto", "padding": "2px", "minWidth": "150px"},
+            title="Ctrl/Cmd-click to pick several",
+            data_testid="products-category",
+        ),
+        control_id="products-category",
+        label_size="1",
+    )
+
+
+def _price_bound(bound: str, value: Any, on_change: Any, placeholder: str, **props: Any) -> rx.Component:
+    testid = f"products-price-{bound}"
+    return filter_input(
+        control_id=testid, value=value, on_change=on_change, testid=testid, numeric=True, width="110px",
+        placeholder=placeholder, **props,
+    )  # fmt: skip
+
+
+def _price_filter() -> rx.Component:
+    return labelled_field(
+        "Price, ₸",
+        rx.hstack(
+            _price_bound("min", ProductsState.price_min, ProductsState.set_price_min, "from"),
+            rx.text("–"),
+            _price_bound(
+                "max", ProductsState.price_max, ProductsState.set_price_max, "to", aria_label="Price to"
+            ),
+            align="center",
+            spacing="2",
+        ),
+        control_id="products-price-min",
+        label_size="1",
+    )
+
+
+def _active_only() -> rx.Component:
+    return rx.el.label(
+        rx.el.input(
+            # Uncontrolled, re-mounted when the view changes: the box flips at once on click
+            # (no round trip), and Back/links still show the URL's value.
+            type="checkbox",
+            default_checked=ProductsState.active_only,
+            key=ProductsState.active_only.to_string(),
+            on_change=ProductsState.set_active_only,
+            data_testid="products-active-only",
+            style={"width": "16px", "height": "16px"},
+        ),
+        rx.text("Active only", size="2"),
+        style={"display": "flex", "gap": "6px", "alignItems": "center", "cursor": "pointer"},
     )
 
 
 def _filters() -> rx.Component:
     return rx.hstack(
-        _labelled(
-            "Search",
-            rx.debounce_input(
-                rx.input(
-                    id="products-search",
-                    placeholder="Name or SKU",
-                    value=ProductsState.q,
-                    on_change=ProductsState.set_q,
-                    width="240px",
-                    data_testid="products-search",
-                    type="search",
-                ),
-                debounce_timeout=300,
-            ),
-            "products-search",
-        ),
-        _labelled(
-            "Category",
-            native_select(
-                [(c.capitalize(), c) for c in CATEGORIES],
-                id="products-category",
-                multiple=True,
-                size=len(CATEGORIES),
-                default_value=ProductsState.categories.to(str),  # React takes an array for <select multiple>
-                key=ProductsState.categories.join(","),
-                on_change=lambda _value: ProductsState.set_categories(SELECTED_VALUES),
-                style={"height": "auto", "padding": "2px", "minWidth": "150px"},
-                title="Ctrl/Cmd-click to pick several",
-                data_testid="products-category",
-            ),
-            "products-category",
-        ),
-        _labelled(
-            "Price, ₸",
-            rx.hstack(
-                rx.debounce_input(
-                    rx.input(
-                        id="products-price-min",
-                        placeholder="from",
-                        input_mode="numeric",
-                        value=ProductsState.price_min,
-                        on_change=ProductsState.set_price_min,
-                        width="110px",
-                        data_testid="products-price-min",
-                    ),
-                    debounce_timeout=300,
-                ),
-                rx.text("–"),
-                rx.debounce_input(
-                    rx.input(
-                        placeholder="to",
-                        input_mode="numeric",
-                        value=ProductsState.price_max,
-                        on_change=ProductsState.set_price_max,
-                        width="110px",
-                        data_testid="products-price-max",
-                        aria_label="Price to",
-                    ),
-                    debounce_timeout=300,
-                ),
-                align="center",
-                spacing="2",
-            ),
-            "products-price-min",
-        ),
-        rx.el.label(
-            rx.el.input(
-                # Uncontrolled, re-mounted when the view changes: the box flips at once on click
-                # (no round trip), and Back/links still show the URL's value.
-                type="checkbox",
-                default_checked=ProductsState.active_only,
-                key=ProductsState.active_only.to_string(),
-                on_change=ProductsState.set_active_only,
-                data_testid="products-active-only",
-                style={"width": "16px", "height": "16px"},
-            ),
-            rx.text("Active only", size="2"),
-            style={"display": "flex", "gap": "6px", "alignItems": "center", "cursor": "pointer"},
-        ),
+        _search(),
+        _category_filter(),
+        _price_filter(),
+        _active_only(),
         rx.cond(
             ProductsState.has_filters,
             rx.button(
@@ -189,6 +185,64 @@ def _row(row: Any) -> rx.Component:
     )
 
 
+def _page_size_picker() -> rx.Component:
+    return rx.hstack(
+        rx.text("Rows per page", size="1", color_scheme="gray"),
+        native_select(
+            [(str(n), str(n)) for n in PAGE_SIZES],
+            default_value=ProductsState.page_size.to_string(),
+            key=ProductsState.page_size.to_string(),
+            on_change=ProductsState.set_page_size,
+            data_testid="products-page-size",
+            aria_label="Rows per page",
+        ),
+        align="center",
+        spacing="2",
+    )
+
+
+def _page_number(n: Var[int]) -> rx.Component:
+    return rx.cond(
+        n == 0,
+        rx.text("…", color_scheme="gray", size="2"),
+        rx.button(
+            n,
+            size="2",
+            variant=rx.cond(n == ProductsState.page, "solid", "soft"),
+            on_click=ProductsState.go_to_page(n),
+            data_testid="products-page-number",
+            data_page=n,
+            aria_current=rx.cond(n == ProductsState.page, "page", "false"),
+        ),
+    )
+
+
+def _page_buttons() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            rx.icon("chevron-left", size=16),
+            "Prev",
+            variant="soft",
+            size="2",
+            disabled=ProductsState.page <= 1,
+            on_click=ProductsState.go_to_page(ProductsState.page - 1),
+            data_testid="products-prev",
+        ),
+        rx.foreach(ProductsState.page_numbers, _page_number),
+        rx.button(
+            "Next",
+            rx.icon("chevron-right", size=16),
+            variant="soft",
+            size="2",
+            disabled=ProductsState.page >= ProductsState.pages,
+            on_click=ProductsState.go_to_page(ProductsState.page + 1),
+            data_testid="products-next",
+        ),
+        spacing="1",
+        align="center",
+    )
+
+
 def _pagination() -> rx.Component:
     return rx.hstack(
         rx.hstack(
@@ -199,57 +253,8 @@ def _pagination() -> rx.Component:
             align="center",
         ),
         rx.spacer(),
-        rx.hstack(
-            rx.text("Rows per page", size="1", color_scheme="gray"),
-            native_select(
-                [(str(n), str(n)) for n in PAGE_SIZES],
-                default_value=ProductsState.page_size.to_string(),
-                key=ProductsState.page_size.to_string(),
-                on_change=ProductsState.set_page_size,
-                data_testid="products-page-size",
-                aria_label="Rows per page",
-            ),
-            align="center",
-            spacing="2",
-        ),
-        rx.hstack(
-            rx.button(
-                rx.icon("chevron-left", size=16),
-                "Prev",
-                variant="soft",
-                size="2",
-                disabled=ProductsState.page <= 1,
-                on_click=ProductsState.go_to_page(ProductsState.page - 1),
-                data_testid="products-prev",
-            ),
-            rx.foreach(
-                ProductsState.page_numbers,
-                lambda n: rx.cond(
-                    n == 0,
-                    rx.text("…", color_scheme="gray", size="2"),
-                    rx.button(
-                        n,
-                        size="2",
-                        variant=rx.cond(n == ProductsState.page, "solid", "soft"),
-                        on_click=ProductsState.go_to_page(n),
-                        data_testid="products-page-number",
-                        data_page=n,
-                        aria_current=rx.cond(n == ProductsState.page, "page", "false"),
-                    ),
-                ),
-            ),
-            rx.button(
-                "Next",
-                rx.icon("chevron-right", size=16),
-                variant="soft",
-                size="2",
-                disabled=ProductsState.page >= ProductsState.pages,
-                on_click=ProductsState.go_to_page(ProductsState.page + 1),
-                data_testid="products-next",
-            ),
-            spacing="1",
-            align="center",
-        ),
+        _page_size_picker(),
+        _page_buttons(),
         width="100%",
         align="center",
         spacing="5",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -12,13 +11,14 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from oppo_kz.auth.service import SESSION_ENDED, Principal
-from oppo_kz.auth.ui.state import AuthState
+from oppo_kz.auth.ui.state import AuthState, actor_or_login
 from oppo_kz.core.errors import DomainError
-from oppo_kz.core.events import bus
+from oppo_kz.core.events import Event
 from oppo_kz.lib.listing import Filter, ListQuery, SortKey
 from oppo_kz.products import service as products
 from oppo_kz.products.models import Category, ProductsPage
 from oppo_kz.ui.format import format_datetime, format_memory, format_tenge, parse_whole_number
+from oppo_kz.ui.live import LiveFeed
 from oppo_kz.ui.run import run_service
 
 logger = logging.getLogger(__name__)
@@ -26,10 +26,6 @@ logger = logging.getLogger(__name__)
 PAGE_SIZES = (20, 50, 100)
 CATEGORIES = tuple(c.value for c in Category)
 SORTABLE = ("sku", "name", "category", "series", "storage_gb", "price", "stock", "is_active", "updated_at")
-# Changes arriving within this window are applied with one query per open table.
-COALESCE_SECONDS = 0.15
-# ...and one table refreshes at most this often, however busy the catalogue is.
-MIN_REFRESH_INTERVAL = 0.5
 HIGHLIGHT_SECONDS = 2.5
 
 
@@ -145,27 +141,43 @@ def table_row(item: Any) -> dict[str, Any]:
     }
 
 
-async def fetch_page(who: Principal, view: ListView) -> ProductsPage:
-    return await run_service(products.list_products, actor=who, query=view.query())
+def page_numbers(page: int, pages: int) -> list[int]:
+    """The page buttons to show: the first, the last and up to five around `page`; 0 marks a gap."""
+    if pages <= 7:
+        return list(range(1, pages + 1))
+    start = max(2, min(page - 2, pages - 5))
+    middle = list(range(start, min(start + 5, pages)))
+    numbers = [1]
+    if middle[0] > 2:
+        numbers.append(0)
+    numbers.extend(middle)
+    if middle[-1] < pages - 1:
+        numbers.append(0)
+    numbers.append(pages)
+    return numbers
+
+
+async def fetch_page(actor: Principal, view: ListView) -> ProductsPage:
+    return await run_service(products.list_products, actor=actor, query=view.query())
 
 
 class ProductsState(rx.State):
-    rows: list[dict[str, Any]] = []
-    total: int = 0
-    pages: int = 0
-    page: int = 1
-    page_size: int = PAGE_SIZES[0]
-    sort: str = ""
-    q: str = ""
-    categories: list[str] = []
-    price_min: str = ""
-    price_max: str = ""
-    active_only: bool = False
-    has_filters: bool = False
-    loaded: bool = False
-    error: str = ""
-    highlight: list[int] = []
-    list_url: str = "/products"
+    rows: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    total: rx.Field[int] = rx.field(0)
+    pages: rx.Field[int] = rx.field(0)
+    page: rx.Field[int] = rx.field(1)
+    page_size: rx.Field[int] = rx.field(PAGE_SIZES[0])
+    sort: rx.Field[str] = rx.field("")
+    q: rx.Field[str] = rx.field("")
+    categories: rx.Field[list[str]] = rx.field(default_factory=list)
+    price_min: rx.Field[str] = rx.field("")
+    price_max: rx.Field[str] = rx.field("")
+    active_only: rx.Field[bool] = rx.field(False)
+    has_filters: rx.Field[bool] = rx.field(False)
+    loaded: rx.Field[bool] = rx.field(False)
+    error: rx.Field[str] = rx.field("")
+    highlight: rx.Field[list[int]] = rx.field(default_factory=list)
+    list_url: rx.Field[str] = rx.field("/products")
 
     _view: ListView = ListView()
     _highlight_until: float = 0.0
@@ -183,18 +195,7 @@ class ProductsState(rx.State):
     @rx.var
     def page_numbers(self) -> list[int]:
         """Up to seven page numbers around the current one (0 marks a gap)."""
-        if self.pages <= 7:
-            return list(range(1, self.pages + 1))
-        start = max(2, min(self.page - 2, self.pages - 5))
-        middle = list(range(start, min(start + 5, self.pages)))
-        numbers = [1]
-        if middle[0] > 2:
-            numbers.append(0)
-        numbers.extend(middle)
-        if middle[-1] < self.pages - 1:
-            numbers.append(0)
-        numbers.append(self.pages)
-        return numbers
+        return page_numbers(self.page, self.pages)
 
     @rx.var
     def range_label(self) -> str:
@@ -219,18 +220,15 @@ class ProductsState(rx.State):
         self.loaded = True
         self.error = ""
 
-    async def _principal(self) -> Principal | None:
-        return await (await self.get_state(AuthState)).principal_or_none()
-
     @rx.event
-    async def load(self):  # type: ignore[no-untyped-def]
+    async def load(self):
         """on_load: show what the URL asks for (a link, a reload and Back all land here)."""
-        who = await self._principal()
-        if who is None:
-            return (await self.get_state(AuthState)).login_redirect()
+        actor = await actor_or_login(self)
+        if not isinstance(actor, Principal):
+            return actor
         view = ListView.from_params(dict(self.router.url.query_parameters))
         try:
-            page = await fetch_page(who, view)
+            page = await fetch_page(actor, view)
         except DomainError as exc:
             self.error = exc.message
             return None
@@ -238,7 +236,7 @@ class ProductsState(rx.State):
         self.highlight = []
         return ProductsState.follow_changes
 
-    def _go(self, **changes: Any):  # type: ignore[no-untyped-def]
+    def _go(self, **changes: Any):
         """Navigate to the view with `changes`; on_load then shows it, so the URL stays the truth."""
         current = self._view
         view = ListView(**{**current.__dict__, **changes})
@@ -247,22 +245,22 @@ class ProductsState(rx.State):
         return rx.redirect(view.url())
 
     @rx.event
-    def set_q(self, value: str):  # type: ignore[no-untyped-def]
+    def set_q(self, value: str):
         return self._go(q=value[:100], page=1)
 
     @rx.event
-    def set_categories(self, values: list[str]):  # type: ignore[no-untyped-def]
+    def set_categories(self, values: list[str]):
         return self._go(categories=tuple(c for c in CATEGORIES if c in values), page=1)
 
     @rx.event
-    def set_price_min(self, value: str):  # type: ignore[no-untyped-def]
+    def set_price_min(self, value: str):
         return self._price("price_min", value)
 
     @rx.event
-    def set_price_max(self, value: str):  # type: ignore[no-untyped-def]
+    def set_price_max(self, value: str):
         return self._price("price_max", value)
 
-    def _price(self, name: str, value: str):  # type: ignore[no-untyped-def]
+    def _price(self, name: str, value: str):
         if not value.strip():
             return self._go(**{name: None, "page": 1})
         try:
@@ -273,20 +271,20 @@ class ProductsState(rx.State):
         return self._go(**{name: max(number, 0), "page": 1})
 
     @rx.event
-    def set_active_only(self, value: bool):  # type: ignore[no-untyped-def]
+    def set_active_only(self, value: bool):
         return self._go(active_only=bool(value), page=1)
 
     @rx.event
-    def set_page_size(self, value: str):  # type: ignore[no-untyped-def]
+    def set_page_size(self, value: str):
         size = int(value) if value.isdigit() and int(value) in PAGE_SIZES else PAGE_SIZES[0]
         return self._go(page_size=size, page=1)
 
     @rx.event
-    def go_to_page(self, number: int):  # type: ignore[no-untyped-def]
+    def go_to_page(self, number: int):
         return self._go(page=max(1, min(int(number), max(self.pages, 1))))
 
     @rx.event
-    def sort_by(self, field: str):  # type: ignore[no-untyped-def]
+    def sort_by(self, field: str):
         """Click a header to sort by it; click again to reverse."""
         if field not in SORTABLE:
             return None
@@ -294,72 +292,59 @@ class ProductsState(rx.State):
         return self._go(sort=sort, page=1)
 
     @rx.event
-    def clear_filters(self):  # type: ignore[no-untyped-def]
+    def clear_filters(self):
         return self._go(q="", categories=(), price_min=None, price_max=None, active_only=False, page=1)
 
     # --- live updates -----------------------------------------------------------------------
 
     @rx.event(background=True)
-    async def follow_changes(self):  # type: ignore[no-untyped-def]
+    async def follow_changes(self):
         """Re-read this tab's page when products change anywhere; runs while the page is open.
 
         Reflex cancels it when the tab navigates (every filter change does) or disconnects.
         Changes are coalesced: one query per burst, at most one per MIN_REFRESH_INTERVAL.
         """
-        loop = asyncio.get_running_loop()
-        sub = bus.subscribe(maxsize=2000)
-        last_refresh = 0.0
+        feed = LiveFeed("product.")
         try:
             while True:
-                timeout = None
                 async with self:
-                    if self.highlight:
-                        timeout = max(0.0, self._highlight_until - time.monotonic())
-                try:
-                    first = await asyncio.wait_for(sub.get(), timeout)
-                except TimeoutError:
+                    timeout = max(0.0, self._highlight_until - time.monotonic()) if self.highlight else None
+                batch = await feed.next_batch(timeout)
+                if batch is None:  # the flash of changed rows is over
                     async with self:
                         self.highlight = []
                     continue
-                if first.name == SESSION_ENDED:
-                    async with self:
-                        auth_state = await self.get_state(AuthState)
-                        if auth_state.login_ended(first.data):  # signed out elsewhere, or disabled
-                            auth_state.clear()
-                            yield rx.redirect("/login", replace=True)
-                            return
-                    continue
-                if not first.name.startswith("product."):
-                    continue
-                changed = {first.data.get("id")}
-                deadline = loop.time() + max(
-                    COALESCE_SECONDS, last_refresh + MIN_REFRESH_INTERVAL - loop.time()
-                )
-                while (left := deadline - loop.time()) > 0:
-                    try:
-                        event = await asyncio.wait_for(sub.get(), left)
-                    except TimeoutError:
-                        break
-                    if event.name.startswith("product."):
-                        changed.add(event.data.get("id"))
-                if sub.overflowed:  # fell far behind: start again from a fresh subscription
-                    sub = bus.subscribe(maxsize=2000)
-                last_refresh = loop.time()
-                if not await self._refresh_after(changed):
+                if await self._login_ended(batch):
+                    yield rx.redirect("/login", replace=True)
+                    return
+                changed = {e.data.get("id") for e in batch if e.name.startswith("product.")}
+                if changed and not await self._refresh_after(changed):
                     yield rx.redirect("/login", replace=True)  # the login ended meanwhile
                     return
         finally:
-            sub.close()
+            feed.close()
+
+    async def _login_ended(self, batch: list[Event]) -> bool:
+        """Whether the batch signs this tab out (signed out elsewhere, or disabled); clears it if so."""
+        ended = [e for e in batch if e.name == SESSION_ENDED]
+        if not ended:
+            return False
+        async with self:
+            auth_state = await self.get_state(AuthState)
+            if any(auth_state.login_ended(e.data) for e in ended):
+                auth_state.clear()
+                return True
+        return False
 
     async def _refresh_after(self, changed: set[Any]) -> bool:
         """Re-read the page after `changed` products changed; False when the login has ended."""
         async with self:
             view = self._view
-            who = await (await self.get_state(AuthState)).principal_or_none()
-            if who is None:
+            actor = await (await self.get_state(AuthState)).principal_or_none()
+            if actor is None:
                 return False
         try:
-            page = await fetch_page(who, view)
+            page = await fetch_page(actor, view)
         except DomainError as exc:  # e.g. the role lost read access meanwhile
             logger.info("live refresh skipped: %s", exc.message)
             return True

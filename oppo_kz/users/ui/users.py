@@ -7,22 +7,20 @@ from typing import Any
 import reflex as rx
 
 from oppo_kz.auth.ui.state import AuthState
-from oppo_kz.ui.components import native_select
+from oppo_kz.ui.components import action_button, labelled_field, native_select
 from oppo_kz.ui.shell import forbidden_notice
 from oppo_kz.users.ui.users_state import ROLES, UsersState
 
 
-def _field(label: str, control: rx.Component, name: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="1", weight="medium"),
+def _field(label: str, control: rx.Component, name: str, control_id: str) -> rx.Component:
+    return labelled_field(
+        label,
         control,
-        rx.cond(
-            UsersState.form_errors.contains(name),
-            rx.text(
-                UsersState.form_errors[name], color_scheme="red", size="1", data_testid=f"user-error-{name}"
-            ),
-        ),
-        spacing="1",
+        control_id=control_id,
+        errors=UsersState.form_errors,
+        name=name,
+        error_testid=f"user-error-{name}",
+        label_size="1",
     )
 
 
@@ -39,16 +37,21 @@ def _create_form() -> rx.Component:
                     "Email",
                     rx.input(name="email", id="new-user-email", data_testid="new-user-email"),
                     "email",
+                    "new-user-email",
                 ),
                 _field(
                     "Full name",
                     rx.input(name="full_name", id="new-user-name", data_testid="new-user-name"),
                     "full_name",
+                    "new-user-name",
                 ),
                 _field(
                     "Role",
-                    _role_select(name="role", default_value="promoter", data_testid="new-user-role"),
+                    _role_select(
+                        name="role", id="new-user-role", default_value="promoter", data_testid="new-user-role"
+                    ),
                     "role",
+                    "new-user-role",
                 ),
                 _field(
                     "Password",
@@ -60,6 +63,7 @@ def _create_form() -> rx.Component:
                         data_testid="new-user-password",
                     ),
                     "password",
+                    "new-user-password",
                 ),
                 rx.button("Create user", type="submit", data_testid="new-user-submit"),
                 align="end",
@@ -97,20 +101,19 @@ def _row(user: Any) -> rx.Component:
                 rx.text("you", size="1", color_scheme="gray"),
                 rx.cond(
                     user["is_active"],
-                    rx.button(
+                    action_button(
                         "Disable",
-                        size="1",
-                        variant="soft",
-                        color_scheme="red",
                         on_click=UsersState.set_active(user["id"], False),
-                        data_testid="user-disable",
-                    ),
-                    rx.button(
-                        "Enable",
+                        testid="user-disable",
+                        kind="danger",
                         size="1",
-                        variant="soft",
+                    ),
+                    action_button(
+                        "Enable",
                         on_click=UsersState.set_active(user["id"], True),
-                        data_testid="user-enable",
+                        testid="user-enable",
+                        kind="secondary",
+                        size="1",
                     ),
                 ),
             )

@@ -1,0 +1,160 @@
+"""Serving a live feed over a WebSocket: the checks before `accept`, then events out, pings answered.
+
+Close codes (docs/websocket.md): 4401 no, bad or expired token (also when it expires while the
+socket is open, or its login ends: logout, a disabled user, a reused refresh token); 4403 a foreign
+`Origin` or a role without the feed's permission; 4408 the client fell behind (its queue filled up
+or one send blocked for SEND_TIMEOUT) and must reconnect and reload. A refused socket is accepted
+and then closed at once, because a handshake refused before `accept` reaches the browser as a bare
+HTTP 403 with no code. No event is queued before the checks pass.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+
+import anyio
+from fastapi import WebSocket, WebSocketDisconnect
+from starlette.concurrency import run_in_threadpool
+
+from oppo_kz.auth.live import FeedGrant, ends_grant, subscribe_login_ends
+from oppo_kz.core.errors import AuthError, PermissionDeniedError
+from oppo_kz.core.events import Event, Subscription
+
+logger = logging.getLogger(__name__)
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_SLOW = 4408
+# One send (or pong) that cannot be written for this long marks a dead or stalled client.
+SEND_TIMEOUT = 5.0
+# How long a close frame may wait for room in a stalled connection before we give up on it.
+CLOSE_TIMEOUT = 1.0
+TOO_SLOW = "Too slow: reconnect and reload."
+
+
+class FeedConnection:
+    """One accepted socket: runs until the client leaves, the token expires, its login ends or it
+    falls behind; `run()` returns the close code and reason (None when the client left)."""
+
+    def __init__(
+        self,
+        websocket: WebSocket,
+        grant: FeedGrant,
+        events: Subscription,
+        text_of: Callable[[Event], str | None],
+        dropped: asyncio.Event,
+    ) -> None:
+        self.websocket = websocket
+        self.grant = grant
+        self.events = events
+        self.text_of = text_of
+        self.dropped = dropped
+        self.login_ends = subscribe_login_ends()
+        self._outcome: tuple[int | None, str] | None = None
+        self._scope: anyio.CancelScope | None = None
+
+    def _finish(self, code: int | None, reason: str = "") -> None:
+        if self._outcome is None:
+            self._outcome = (code, reason)
+        if self._scope is not None:
+            self._scope.cancel()
+
+    async def _send(self, text: str) -> None:
+        with anyio.fail_after(SEND_TIMEOUT):
+            await self.websocket.send_text(text)
+
+    async def _send_events(self) -> None:
+        try:
+            while True:
+                text = self.text_of(await self.events.get())
+                if text is not None:
+                    await self._send(text)
+        except TimeoutError:
+            self._finish(CLOSE_TOO_SLOW, TOO_SLOW)
+        except (WebSocketDisconnect, OSError):
+            self._finish(None)
+
+    async def _answer_pings(self) -> None:
+        try:
+            while (message := await self.websocket.receive())["type"] != "websocket.disconnect":
+                if message.get("text") == "ping":
+                    await self._send("pong")
+        except TimeoutError:
+            self._finish(CLOSE_TOO_SLOW, TOO_SLOW)
+        except (WebSocketDisconnect, OSError):
+            pass
+        self._finish(None)
+
+    async def _expire(self) -> None:
+        await anyio.sleep(self.grant.seconds_left())
+        self._finish(CLOSE_UNAUTHORIZED, "The access token has expired.")
+
+    async def _watch_overflow(self) -> None:
+        await self.dropped.wait()
+        self._finish(CLOSE_TOO_SLOW, TOO_SLOW)
+
+    async def _watch_login(self) -> None:
+        while not ends_grant(await self.login_ends.get(), self.grant):
+            pass
+        self._finish(CLOSE_UNAUTHORIZED, "The login has ended (signed out or disabled).")
+
+    async def run(self) -> tuple[int | None, str]:
+        try:
+            async with anyio.create_task_group() as tasks:
+                self._scope = tasks.cancel_scope
+                for task in (
+                    self._send_events,
+                    self._answer_pings,
+                    self._expire,
+                    self._watch_overflow,
+                    self._watch_login,
+                ):
+                    tasks.start_soon(task)
+        finally:
+            self.login_ends.close()
+        return self._outcome or (None, "")
+
+
+async def serve_feed(
+    websocket: WebSocket,
+    authorize: Callable[[], FeedGrant],
+    subscribe: Callable[[Callable[[], None]], Subscription],
+    text_of: Callable[[Event], str | None],
+) -> None:
+    """Check the caller (`authorize`, run in a thread), then stream its subscription's events."""
+    try:
+        grant = await run_in_threadpool(authorize)
+    except PermissionDeniedError as exc:
+        await refuse(websocket, CLOSE_FORBIDDEN, exc.message)
+        return
+    except AuthError as exc:
+        await refuse(websocket, CLOSE_UNAUTHORIZED, exc.message)
+        return
+    dropped = asyncio.Event()
+    events = subscribe(dropped.set)
+    try:
+        await websocket.accept()
+        code, reason = await FeedConnection(websocket, grant, events, text_of, dropped).run()
+        if code == CLOSE_TOO_SLOW:
+            logger.info(
+                "live feed %s: user %s fell behind and was dropped", websocket.url.path, grant.principal.id
+            )
+        if code is not None:
+            await close(websocket, code, reason)
+    finally:
+        events.close()
+
+
+async def refuse(websocket: WebSocket, code: int, reason: str) -> None:
+    """Accept, then close at once with `code` (a browser sees the code only after an accept)."""
+    await websocket.accept()
+    await close(websocket, code, reason)
+
+
+async def close(websocket: WebSocket, code: int, reason: str) -> None:
+    """Close with a code; the client may be gone already, or too stalled to take the close frame."""
+    with contextlib.suppress(Exception), anyio.move_on_after(CLOSE_TIMEOUT):
+        await websocket.close(code=code, reason=reason.encode()[:123].decode(errors="ignore"))
