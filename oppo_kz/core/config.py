@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -78,11 +79,22 @@ class Settings(BaseSettings):
     # The first admin's password when an empty database is seeded. In ENV=prod, when unset, a
     # random one is generated and printed once; elsewhere the documented Admin123! is used.
     FIRST_ADMIN_PASSWORD: str | None = None
+    # Business dates (a sale's day, a month's reports) and every time the UI shows are in this zone.
+    TIMEZONE: str = "Asia/Almaty"
 
     @field_validator("DATABASE_URL")
     @classmethod
     def _database_url(cls, value: str) -> str:
         return normalize_database_url(value)
+
+    @field_validator("TIMEZONE")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"TIMEZONE {value!r} is not an IANA time zone (e.g. Asia/Almaty)") from None
+        return value
 
     @field_validator("CORS_ORIGINS", mode="before")
     @classmethod
@@ -102,6 +114,11 @@ class Settings(BaseSettings):
                 'generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
             )
         return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The business time zone (TIMEZONE)."""
+        return ZoneInfo(self.TIMEZONE)
 
     @property
     def is_sqlite(self) -> bool:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import reflex as rx
+from reflex_base.vars.base import Var
 from reflex_components_core.core.banner import has_connection_errors
 
 from oppo_kz.auth.ui.state import AuthState
 from oppo_kz.ui.components import action_button
+from oppo_kz.ui.i18n import html_lang_sync, t
 from oppo_kz.ui.theme import BRAND_GREEN
 
 
@@ -38,7 +40,7 @@ def connection_banner() -> rx.Component:
     )
 
 
-def _nav_link(label: str, href: str, testid: str) -> rx.Component:
+def _nav_link(label: str | Var[str], href: str, testid: str) -> rx.Component:
     return rx.link(
         label, href=href, data_testid=testid, weight="medium", color_scheme="gray", high_contrast=True
     )
@@ -61,8 +63,8 @@ def header() -> rx.Component:
                 high_contrast=True,
             ),
             rx.separator(orientation="vertical", size="1"),
-            _nav_link("Products", "/products", "nav-products"),
-            rx.cond(AuthState.can_manage_users, _nav_link("Users", "/users", "nav-users")),
+            _nav_link(t("nav.products"), "/products", "nav-products"),
+            rx.cond(AuthState.can_manage_users, _nav_link(t("nav.users"), "/users", "nav-users")),
             align="center",
             spacing="4",
         ),
@@ -80,7 +82,11 @@ def header() -> rx.Component:
                 align="end",
             ),
             action_button(
-                "Log out", on_click=AuthState.logout, testid="logout", kind="secondary", icon="log-out"
+                t("common.logout"),
+                on_click=AuthState.logout,
+                testid="logout",
+                kind="secondary",
+                icon="log-out",
             ),
             align="center",
             spacing="3",
@@ -114,6 +120,7 @@ def signed_in_page(
 
     def page() -> rx.Component:
         return rx.box(
+            html_lang_sync(),
             rx.cond(
                 ready,
                 rx.box(header(), rx.box(content(), padding="24px", max_width="1400px", margin="0 auto")),

@@ -40,6 +40,8 @@ class UserBase(SQLModel):
     full_name: str = Field(default="", max_length=120)
     role: Role = Field(default=Role.promoter, sa_type=enum_column(Role, "role"))
     is_active: bool = True
+    # The UI language the user chose (ru, kk, en); None until they choose, then it follows them.
+    locale: str | None = Field(default=None, max_length=5)
 
 
 class User(UserBase, table=True):

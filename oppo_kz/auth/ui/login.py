@@ -6,6 +6,7 @@ import reflex as rx
 
 from oppo_kz.auth.ui.login_state import LoginState
 from oppo_kz.ui.components import labelled_field
+from oppo_kz.ui.i18n import html_lang_sync
 from oppo_kz.ui.theme import APP_TITLE, BRAND_GREEN
 
 
@@ -70,6 +71,7 @@ def login_page() -> rx.Component:
     )
     password = _input("login-password", "password", type="password", auto_complete="current-password")
     return rx.center(
+        html_lang_sync(),
         rx.card(
             rx.form(
                 rx.vstack(
