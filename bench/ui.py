@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import ADMIN_EMAIL, ADMIN_PASSWORD, create_admin, migrate, start_server  # noqa: E402
 from bench.products_api import load_sqlite  # noqa: E402
-from tests.live import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # Runs an action inside the page and resolves with the milliseconds until the table shows a new view.
 MEASURE_JS = """

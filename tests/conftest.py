@@ -45,7 +45,8 @@ from tests.factories import DEFAULT_PASSWORD, make_user  # noqa: E402
 from tests.pg import ThrowawayPostgres, free_port  # noqa: E402
 
 if TYPE_CHECKING:
-    from tests.live import LiveServer
+    from tests.server import LiveServer
+    from tests.world import World
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -203,10 +204,18 @@ def admin_headers(headers_for) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A real API server process (`python -m oppo_kz.serve --api-only`) with the demo users, per module."""
-    from tests.live import LiveServer
+    from tests.server import LiveServer
 
     server = LiveServer(tmp_path_factory.mktemp("live"), preferred_port=free_port())
     server.prepare(build_ui=False)
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def world(db: str, login: Callable[..., dict]) -> World:
+    """Every role, three stores of two supervisors, assignments and products (tests/world.py)."""
+    from tests.world import build_world
+
+    return build_world(login)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import live, pg, tooling
+from tests import pg, server, tooling
 
 # Debian bookworm with `make chromium` and `apt-get install postgresql` (PostgreSQL 15).
 DEBIAN = {
@@ -112,10 +112,10 @@ def test_no_postgresql_is_none_here_and_an_error_for_the_suite(monkeypatch: pyte
 
 
 def test_the_suite_uses_these_lookups_on_the_real_disk() -> None:
-    """tests/pg.py and tests/live.py answer what tooling answers here (no arguments, real probes)."""
+    """tests/pg.py and tests/server.py answer what tooling answers here (no arguments, real probes)."""
     assert pg.find_pg_bin() == tooling.find_pg_bin()
     expected = tooling.find_chromium() or "/usr/bin/chromium"
-    assert expected == live.CHROMIUM
+    assert expected == server.CHROMIUM
 
 
 def test_the_makefile_runs_it_as_a_script_with_the_standard_library_only() -> None:

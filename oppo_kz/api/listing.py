@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from oppo_kz.lib.listing import MAX_PAGE_SIZE, Kind, ListSpec
+from fastapi import Response
+
+from oppo_kz.lib.listing import MAX_PAGE_SIZE, Kind, ListSpec, Page
 
 _VALUE_SCHEMA: dict[Kind, dict[str, str]] = {
     Kind.integer: {"type": "integer"},
+    Kind.number: {"type": "number"},
     Kind.text: {"type": "string"},
     Kind.enum: {"type": "string"},
     Kind.boolean: {"type": "boolean"},
@@ -83,3 +86,13 @@ def list_parameters(spec: ListSpec) -> list[dict[str, Any]]:
                 }
             )
     return params
+
+
+def list_openapi(spec: ListSpec) -> dict[str, Any]:
+    """`@router.get(..., **list_openapi(SPEC))`: the list's description and every query parameter."""
+    return {"description": LIST_DESCRIPTION, "openapi_extra": {"parameters": list_parameters(spec)}}
+
+
+def json_page(page: Page) -> Response:
+    """A list page as the REST API answers it (built without model instances)."""
+    return Response(page.to_json(), media_type="application/json")

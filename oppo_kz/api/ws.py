@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from typing import Protocol
 
 import anyio
 from fastapi import WebSocket, WebSocketDisconnect
@@ -35,22 +36,28 @@ CLOSE_TIMEOUT = 1.0
 TOO_SLOW = "Too slow: reconnect and reload."
 
 
+class FeedReader(Protocol):
+    """One authorised follower of a feed: its grant, what to send first, and each event's message."""
+
+    @property
+    def grant(self) -> FeedGrant: ...
+
+    def opening(self) -> list[str]: ...
+
+    def text(self, event: Event) -> str | None: ...
+
+
 class FeedConnection:
     """One accepted socket: runs until the client leaves, the token expires, its login ends or it
     falls behind; `run()` returns the close code and reason (None when the client left)."""
 
     def __init__(
-        self,
-        websocket: WebSocket,
-        grant: FeedGrant,
-        events: Subscription,
-        text_of: Callable[[Event], str | None],
-        dropped: asyncio.Event,
+        self, websocket: WebSocket, reader: FeedReader, events: Subscription, dropped: asyncio.Event
     ) -> None:
         self.websocket = websocket
-        self.grant = grant
+        self.reader = reader
+        self.grant = reader.grant
         self.events = events
-        self.text_of = text_of
         self.dropped = dropped
         self.login_ends = subscribe_login_ends()
         self._outcome: tuple[int | None, str] | None = None
@@ -68,8 +75,10 @@ class FeedConnection:
 
     async def _send_events(self) -> None:
         try:
+            for first in self.reader.opening():
+                await self._send(first)
             while True:
-                text = self.text_of(await self.events.get())
+                text = self.reader.text(await self.events.get())
                 if text is not None:
                     await self._send(text)
         except TimeoutError:
@@ -120,13 +129,12 @@ class FeedConnection:
 
 async def serve_feed(
     websocket: WebSocket,
-    authorize: Callable[[], FeedGrant],
+    authorize: Callable[[], FeedReader],
     subscribe: Callable[[Callable[[], None]], Subscription],
-    text_of: Callable[[Event], str | None],
 ) -> None:
     """Check the caller (`authorize`, run in a thread), then stream its subscription's events."""
     try:
-        grant = await run_in_threadpool(authorize)
+        reader = await run_in_threadpool(authorize)
     except PermissionDeniedError as exc:
         await refuse(websocket, CLOSE_FORBIDDEN, exc.message)
         return
@@ -137,11 +145,10 @@ async def serve_feed(
     events = subscribe(dropped.set)
     try:
         await websocket.accept()
-        code, reason = await FeedConnection(websocket, grant, events, text_of, dropped).run()
+        code, reason = await FeedConnection(websocket, reader, events, dropped).run()
         if code == CLOSE_TOO_SLOW:
-            logger.info(
-                "live feed %s: user %s fell behind and was dropped", websocket.url.path, grant.principal.id
-            )
+            user = reader.grant.principal.id
+            logger.info("live feed %s: user %s fell behind and was dropped", websocket.url.path, user)
         if code is not None:
             await close(websocket, code, reason)
     finally:

@@ -79,7 +79,7 @@ def authorize_subscriber(
     *,
     session: Session,
     token: str | None,
-    permission: Permission,
+    permission: Permission | None,
     path: str,
     origin: str | None = None,
     host: str | None = None,
@@ -96,7 +96,8 @@ def authorize_subscriber(
     if not token:
         raise AuthError(f"Pass an access token: {path}?token=<access token>.")
     principal = principal_from_access_token(session=session, token=token)
-    principal.require(permission)
+    if permission is not None:
+        principal.require(permission)
     return FeedGrant(principal=principal, expires_at=access_token_expiry(token))
 
 

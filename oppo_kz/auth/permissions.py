@@ -14,14 +14,29 @@ class Permission(StrEnum):
     products_update = "products:update"
     products_delete = "products:delete"
     users_manage = "users:manage"
+    stores_read = "stores:read"
+    stores_create = "stores:create"
+    stores_update = "stores:update"
+    stores_delete = "stores:delete"
+    assignments_read = "assignments:read"
+    assignments_manage = "assignments:manage"
+    sales_read = "sales:read"
+    sales_create = "sales:create"
+    sales_update = "sales:update"
+    sales_delete = "sales:delete"
+    sales_review = "sales:review"
 
 
+# Which actions a role may take at all. *Which rows* it may act on (a supervisor's own stores, a
+# promoter's own sales) is each domain's row-level scope (`<domain>/scope.py`), checked by the same
+# service functions.
 _P = Permission
+_EVERYONE_READS = {_P.products_read, _P.stores_read, _P.assignments_read, _P.sales_read}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(Permission),
-    Role.office: frozenset({_P.products_read, _P.products_create, _P.products_update}),
-    Role.supervisor: frozenset({_P.products_read}),
-    Role.promoter: frozenset({_P.products_read}),
+    Role.office: frozenset(Permission) - {_P.products_delete, _P.users_manage},
+    Role.supervisor: frozenset({*_EVERYONE_READS, _P.assignments_manage, _P.sales_review}),
+    Role.promoter: frozenset({*_EVERYONE_READS, _P.sales_create, _P.sales_update, _P.sales_delete}),
 }
 
 _DESCRIPTIONS = {
@@ -30,6 +45,17 @@ _DESCRIPTIONS = {
     _P.products_update: "change products",
     _P.products_delete: "delete products",
     _P.users_manage: "manage users",
+    _P.stores_read: "read stores",
+    _P.stores_create: "create stores",
+    _P.stores_update: "change stores",
+    _P.stores_delete: "delete stores",
+    _P.assignments_read: "read assignments",
+    _P.assignments_manage: "manage assignments",
+    _P.sales_read: "read sales",
+    _P.sales_create: "report sales",
+    _P.sales_update: "change sales",
+    _P.sales_delete: "delete sales",
+    _P.sales_review: "review sales",
 }
 
 

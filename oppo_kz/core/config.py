@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     FIRST_ADMIN_PASSWORD: str | None = None
     # Business dates (a sale's day, a month's reports) and every time the UI shows are in this zone.
     TIMEZONE: str = "Asia/Almaty"
+    # How many days back a promoter may report a sale (head office may enter older ones).
+    SALE_MAX_AGE_DAYS: int = Field(default=3, ge=0, le=366)
 
     @field_validator("DATABASE_URL")
     @classmethod

@@ -24,16 +24,32 @@ DEFAULT_QUEUE_SIZE = 1000
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One committed change: `name` like `product.updated`, `data` JSON-ready, `at` ISO 8601."""
+    """One committed change: `name` like `product.updated`, `data` JSON-ready, `at` ISO 8601.
+
+    `scope` says who may see it (e.g. a sale's store, promoter and the store's supervisor); it is
+    used to filter delivery and never sent to clients.
+    """
 
     name: str
     data: dict[str, Any]
     at: str
     seq: int = 0
+    scope: dict[str, Any] = field(default_factory=dict)
 
     def to_message(self) -> dict[str, Any]:
         """The contract's WebSocket message."""
         return {"event": self.name, "data": self.data, "at": self.at}
+
+
+@dataclass(frozen=True)
+class FeedTopic:
+    """A topic of the events socket: which events (by name prefix), the permission to read them, and
+    which of them a given reader may see (`visible(actor, event)`, None: all of them)."""
+
+    name: str
+    prefix: str
+    permission: Any
+    visible: Callable[[Any, Event], bool] | None = None
 
 
 @dataclass(eq=False)
@@ -129,10 +145,10 @@ class EventBus:
         with self._lock:
             return sum(1 for sub in self._subscribers if sub.topic_prefix == topic_prefix)
 
-    def publish(self, name: str, data: dict[str, Any], at: str) -> Event:
+    def publish(self, name: str, data: dict[str, Any], at: str, scope: dict[str, Any] | None = None) -> Event:
         """Send an event to every subscriber; callable from any thread."""
         with self._lock:
-            event = Event(name=name, data=data, at=at, seq=next(self._seq))
+            event = Event(name=name, data=data, at=at, seq=next(self._seq), scope=scope or {})
             subscribers = list(self._subscribers)
             listeners = list(self._listeners)
         for listener in listeners:

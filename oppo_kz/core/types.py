@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 from typing import Annotated
 
 from pydantic import AfterValidator, Strict
 from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
 
 
 def _no_nul(value: str) -> str:
@@ -18,6 +20,8 @@ def _no_nul(value: str) -> str:
 # JSON `"5"` or `5.5` for an integer field, or `"true"` for a boolean, is a client bug: refuse it.
 StrictInt = Annotated[int, Strict()]
 StrictBool = Annotated[bool, Strict()]
+# A number in JSON (an integer is fine), never a string.
+StrictFloat = Annotated[float, Strict()]
 CleanStr = Annotated[str, AfterValidator(_no_nul)]
 
 
@@ -41,3 +45,14 @@ def enum_column(enum: type[Enum], name: str) -> SAEnum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+class ReadOnlyEcho(SQLModel):
+    """What GET returns but nobody writes: accepted in a body (so GET, edit, PUT works) and ignored.
+
+    `id`, when sent, must be the row's own; `lib.versioned.check_echo` checks it against the URL.
+    """
+
+    id: StrictInt | None = Field(default=None, exclude=True)
+    created_at: datetime | None = Field(default=None, exclude=True)
+    updated_at: datetime | None = Field(default=None, exclude=True)

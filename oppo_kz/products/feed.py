@@ -11,6 +11,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from sqlmodel import Session
 
@@ -44,6 +45,19 @@ def authorize(
         host=host,
         allowed_origins=allowed_origins,
     )
+
+
+@dataclass(frozen=True)
+class ProductReader:
+    """A follower of the product feed: every product event, no replay."""
+
+    grant: FeedGrant
+
+    def opening(self) -> list[str]:
+        return []
+
+    def text(self, event: Event) -> str | None:
+        return event_text(event)
 
 
 def subscribe(*, on_overflow: Callable[[], None], maxsize: int | None = None) -> Subscription:

@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelConfig
 
 from oppo_kz.core.db import UTCDateTime, declare_unmodelled, utcnow
-from oppo_kz.core.types import CleanStr, StrictBool, StrictInt, enum_column
+from oppo_kz.core.types import CleanStr, ReadOnlyEcho, StrictBool, StrictInt, enum_column
 
 # Integer columns are 32-bit on PostgreSQL; keep every accepted number well inside that.
 MAX_PRICE = 1_000_000_000
@@ -113,24 +113,13 @@ class ProductCreate(_ProductInput):
     launch_date: date | None = None
 
 
-class _ReadOnlyEcho(SQLModel):
-    """What GET returns but nobody writes: accepted in a body (so GET, edit, PUT works) and ignored.
-
-    `id`, when sent, must be the product's own; the service checks it against the URL.
-    """
-
-    id: StrictInt | None = Field(default=None, exclude=True)
-    created_at: datetime | None = Field(default=None, exclude=True)
-    updated_at: datetime | None = Field(default=None, exclude=True)
-
-
-class ProductReplace(ProductCreate, _ReadOnlyEcho):
+class ProductReplace(ProductCreate, ReadOnlyEcho):
     """A full replacement (PUT); `version`, when given, must match the stored one."""
 
     version: StrictInt | None = Field(default=None, ge=1)
 
 
-class ProductUpdate(_ProductInput, _ReadOnlyEcho):
+class ProductUpdate(_ProductInput, ReadOnlyEcho):
     """A partial update (PATCH): only the fields sent change."""
 
     sku: CleanStr | None = Field(default=None, min_length=1, max_length=64)

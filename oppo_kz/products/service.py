@@ -8,7 +8,6 @@ IMMEDIATE already), compare `version`, and commit; the mapper hooks of `products
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -17,10 +16,18 @@ from sqlmodel import Session, col, select
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
 from oppo_kz.core.db import table_of
-from oppo_kz.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from oppo_kz.core.errors import ConflictError, NotFoundError
 from oppo_kz.core.types import is_row_id
 from oppo_kz.lib import listing
 from oppo_kz.lib.listing import ListQuery, TextSearch
+from oppo_kz.lib.versioned import (
+    apply_changes,
+    check_echo,
+    check_version,
+    commit_delete,
+    load_for_update,
+    not_found,
+)
 from oppo_kz.products.models import (
     SEARCH_TABLE,
     Product,
@@ -81,54 +88,7 @@ def get_product(*, session: Session, actor: Principal, product_id: int) -> Produ
 
 
 def _not_found(product_id: Any) -> NotFoundError:
-    return NotFoundError(f"Product {product_id} does not exist.", details={"id": product_id})
-
-
-def _load_for_update(session: Session, product_id: int) -> Product:
-    if not is_row_id(product_id):
-        raise _not_found(product_id)
-    product = session.scalars(
-        select(Product)
-        .where(col(Product.id) == product_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).first()
-    if product is None:
-        raise _not_found(product_id)
-    return product
-
-
-def _check_echoed_id(sent: int | None, product_id: int) -> None:
-    if sent is not None and sent != product_id:
-        raise ValidationFailedError(
-            [
-                {
-                    "field": "id",
-                    "message": f"The body is product {sent} but the URL names product {product_id}.",
-                }
-            ]
-        )
-
-
-def _check_echoed_created_at(sent: datetime | None, product: Product) -> None:
-    # GET's body may come back as it was; trying to change when a product was created is an error.
-    # (`updated_at` is the server's to set and is ignored; `version` guards against stale edits.)
-    if sent is not None and sent.astimezone(UTC) != product.created_at:
-        raise ValidationFailedError(
-            [{"field": "created_at", "message": "created_at is set by the server and cannot be changed."}]
-        )
-
-
-def _check_version(product: Product, *expected: int | tuple[int, ...] | None) -> None:
-    """Each expectation (the body's `version`, If-Match's tags) must name the current version."""
-    for version in expected:
-        allowed = version if isinstance(version, tuple) else (version,)
-        if version is not None and product.version not in allowed:
-            raise ConflictError(
-                f"Product {product.id} was changed by someone else: you have version {version}, "
-                f"the current one is {product.version}. Reload it and try again.",
-                details={"field": "version", "current_version": product.version, "expected_version": version},
-            )
+    return not_found("Product", product_id)
 
 
 def _sku_taken(sku: str) -> ConflictError:
@@ -168,9 +128,7 @@ def create_product(*, session: Session, actor: Principal, product_in: ProductCre
 def _apply(session: Session, product: Product, data: dict[str, Any]) -> None:
     if "sku" in data and data["sku"] != product.sku:
         _ensure_sku_free(session, data["sku"], product.id)
-    for name, value in data.items():
-        if getattr(product, name) != value:
-            setattr(product, name, value)
+    apply_changes(product, data)
 
 
 def _change(
@@ -182,10 +140,9 @@ def _change(
     expected_version: int | tuple[int, ...] | None,
 ) -> Product:
     actor.require(Permission.products_update)
-    _check_echoed_id(body.id, product_id)
-    product = _load_for_update(session, product_id)
-    _check_echoed_created_at(body.created_at, product)
-    _check_version(product, body.version, expected_version)
+    product = load_for_update(session, Product, product_id, "Product")
+    check_echo(body, product, "Product")
+    check_version(product, "Product", body.version, expected_version)
     _apply(session, product, data)
     _commit(session, product.sku)
     return product
@@ -226,7 +183,7 @@ def delete_product(
 ) -> None:
     """Delete a product; with `expected_version`, only if nobody changed it since."""
     actor.require(Permission.products_delete)
-    product = _load_for_update(session, product_id)
-    _check_version(product, expected_version)
+    product = load_for_update(session, Product, product_id, "Product")
+    check_version(product, "Product", expected_version)
     session.delete(product)
-    session.commit()
+    commit_delete(session, "Product", product_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, WebSocket
 
 from oppo_kz.api.ws import serve_feed
-from oppo_kz.auth.live import FeedGrant
 from oppo_kz.core.db import session_scope
 from oppo_kz.products import feed
 
@@ -17,13 +16,8 @@ async def product_changes(websocket: WebSocket, token: str | None = None) -> Non
     """Push every committed product change to the client; `ping` is answered with `pong`."""
     origin, host = websocket.headers.get("origin"), websocket.headers.get("host")
 
-    def authorize() -> FeedGrant:
+    def authorize() -> feed.ProductReader:
         with session_scope() as session:
-            return feed.authorize(session=session, token=token, origin=origin, host=host)
+            return feed.ProductReader(feed.authorize(session=session, token=token, origin=origin, host=host))
 
-    await serve_feed(
-        websocket,
-        authorize,
-        lambda on_overflow: feed.subscribe(on_overflow=on_overflow),
-        feed.event_text,
-    )
+    await serve_feed(websocket, authorize, lambda on_overflow: feed.subscribe(on_overflow=on_overflow))

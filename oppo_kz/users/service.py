@@ -11,6 +11,7 @@ from oppo_kz.core.db import utcnow
 from oppo_kz.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from oppo_kz.core.security import hash_password, password_problem
 from oppo_kz.core.types import is_row_id
+from oppo_kz.lib.versioned import commit_delete
 from oppo_kz.users.models import Role, User, UserCreate, UserUpdate
 
 
@@ -115,4 +116,4 @@ def delete_user(*, session: Session, actor: Principal, user_id: int) -> None:
     _guard_last_admin(session, user, demoted=False, disabled=False, deleted=True)
     announce_session_end(session, user_id=user_id)
     session.delete(user)
-    session.commit()
+    commit_delete(session, "User", user_id)

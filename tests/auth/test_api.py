@@ -10,11 +10,20 @@ from oppo_kz.core.db import session_scope
 from oppo_kz.users.models import Role
 from tests.factories import DEFAULT_PASSWORD, make_user
 
+# CONTRACT.md and CONTRACT-SALES.md "Permissions", written out: which actions each role may take
+# (which rows is each domain's scope, tested in tests/<domain>/test_scope.py).
+_READS = {"products:read", "stores:read", "assignments:read", "sales:read"}
+_SALES_SIDE_OFFICE = {
+    "stores:create", "stores:update", "stores:delete", "assignments:manage",
+    "sales:create", "sales:update", "sales:delete", "sales:review",
+}  # fmt: skip
 CONTRACT_MATRIX = {
-    "admin": {"products:read", "products:create", "products:update", "products:delete", "users:manage"},
-    "office": {"products:read", "products:create", "products:update"},
-    "supervisor": {"products:read"},
-    "promoter": {"products:read"},
+    "admin": _READS
+    | _SALES_SIDE_OFFICE
+    | {"products:create", "products:update", "products:delete", "users:manage"},
+    "office": _READS | _SALES_SIDE_OFFICE | {"products:create", "products:update"},
+    "supervisor": _READS | {"assignments:manage", "sales:review"},
+    "promoter": _READS | {"sales:create", "sales:update", "sales:delete"},
 }
 
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from tests.conftest import PROJECT_ROOT
-from tests.live import CHROMIUM, CHROMIUM_ARGS, LiveServer
+from tests.server import CHROMIUM, CHROMIUM_ARGS, LiveServer
 
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 

@@ -21,7 +21,7 @@ import pytest
 from examples import ws_client
 from oppo_kz.core.security import create_token, decode_token
 from tests.conftest import PROJECT_ROOT
-from tests.live import LiveServer
+from tests.server import LiveServer
 
 PROMOTER_PASSWORD = "Promoter123!"  # the seed's demo user (python -m oppo_kz.seed --demo-users)
 EXPECTED_BASES = [1, 2, 5, 10, 10, 10, 10, 10]

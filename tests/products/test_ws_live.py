@@ -34,8 +34,8 @@ from oppo_kz.products import feed as product_feed
 from oppo_kz.serve import RedactTokens, redact_tokens
 from oppo_kz.users.models import Role
 from tests.factories import make_user
-from tests.live import LiveServer
 from tests.products.ws_helpers import WS, feed_subscribers, feed_url, mint_access_token, wait_for
+from tests.server import LiveServer
 
 # --- a real server: slow clients ------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from oppo_kz.lib.listing.spec import (
     field_for_column,
     spec_for_table,
 )
-from oppo_kz.lib.listing.sql import FTS_MIN_CHARS, Page, fetch_page
+from oppo_kz.lib.listing.sql import FTS_MIN_CHARS, Page, Scope, aggregate, fetch_page
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -46,8 +46,10 @@ __all__ = [
     "ListQuery",
     "ListSpec",
     "Page",
+    "Scope",
     "SortKey",
     "TextSearch",
+    "aggregate",
     "count_cache",
     "fetch_page",
     "field_for_column",

@@ -6,6 +6,7 @@ every mistake is the contract's 400 `invalid_filter` / `invalid_sort` (or 422 fo
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -65,31 +66,48 @@ def filter_error(parameter: str, message: str, **details: Any) -> InvalidFilterE
 # --- parsing raw query strings -------------------------------------------------------------------
 
 
+def _parse_integer(raw: str, parameter: str, field: str) -> int:
+    if not _INT_RE.match(raw.strip()):
+        raise filter_error(parameter, f"{raw!r} is not an integer.", field=field, value=raw)
+    return int(raw)
+
+
+def _parse_number(raw: str, parameter: str, field: str) -> float:
+    try:
+        number = float(raw.strip())
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise filter_error(parameter, f"{raw!r} is not a finite number.", field=field, value=raw)
+    return number
+
+
+def _parse_boolean(raw: str, parameter: str, field: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered not in ("true", "false"):
+        raise filter_error(parameter, f"{raw!r} is not true or false.", field=field, value=raw)
+    return lowered == "true"
+
+
+def _parse_date(raw: str, parameter: str, field: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise filter_error(
+            parameter, f"{raw!r} is not an ISO date (YYYY-MM-DD).", field=field, value=raw
+        ) from None
+
+
+def _parse_enum(raw: str, _parameter: str, _field: str) -> str:
+    return raw.strip().lower()  # checked against the choices by the validator
+
+
 def _parse_scalar(spec: FieldSpec, raw: str, parameter: str) -> Any:
     """Turn one raw string into the field's Python type, or raise `InvalidFilterError`."""
     if raw == "":
         raise filter_error(parameter, "needs a value.", field=spec.name, value=raw)
-    if spec.kind is Kind.integer:
-        if not _INT_RE.match(raw.strip()):
-            raise filter_error(parameter, f"{raw!r} is not an integer.", field=spec.name, value=raw)
-        return int(raw)
-    if spec.kind is Kind.boolean:
-        lowered = raw.strip().lower()
-        if lowered not in ("true", "false"):
-            raise filter_error(parameter, f"{raw!r} is not true or false.", field=spec.name, value=raw)
-        return lowered == "true"
-    if spec.kind is Kind.date:
-        try:
-            return date.fromisoformat(raw.strip())
-        except ValueError:
-            raise filter_error(
-                parameter, f"{raw!r} is not an ISO date (YYYY-MM-DD).", field=spec.name, value=raw
-            ) from None
-    if spec.kind is Kind.datetime:
-        return _parse_datetime(raw, parameter, spec.name)
-    if spec.kind is Kind.enum:
-        return raw.strip().lower()  # checked against the choices by the validator
-    return raw
+    parse = _PARSERS.get(spec.kind)
+    return raw if parse is None else parse(raw, parameter, spec.name)
 
 
 def _parse_datetime(raw: str, parameter: str, field: str) -> datetime:
@@ -107,6 +125,16 @@ def _parse_datetime(raw: str, parameter: str, field: str) -> datetime:
     raise filter_error(
         parameter, f"{raw!r} is not an ISO date-time (e.g. 2025-01-31T12:00:00Z).", field=field, value=raw
     )
+
+
+_PARSERS: dict[Kind, Callable[[str, str, str], Any]] = {
+    Kind.integer: _parse_integer,
+    Kind.number: _parse_number,
+    Kind.boolean: _parse_boolean,
+    Kind.date: _parse_date,
+    Kind.datetime: _parse_datetime,
+    Kind.enum: _parse_enum,
+}
 
 
 def parse_filter(spec: ListSpec, key: str, raw: str) -> Filter:
@@ -232,6 +260,12 @@ def _check_integer(spec: FieldSpec, value: Any, parameter: str) -> int:
     return value
 
 
+def _check_number(spec: FieldSpec, value: Any, parameter: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _wrong(spec, value, parameter, "a number")
+    return float(value)
+
+
 def _check_boolean(spec: FieldSpec, value: Any, parameter: str) -> bool:
     if not isinstance(value, bool):
         raise _wrong(spec, value, parameter, "true or false")
@@ -252,6 +286,7 @@ def _check_datetime(spec: FieldSpec, value: Any, parameter: str) -> datetime:
 
 _CHECKS: dict[Kind, Callable[[FieldSpec, Any, str], Any]] = {
     Kind.integer: _check_integer,
+    Kind.number: _check_number,
     Kind.boolean: _check_boolean,
     Kind.date: _check_date,
     Kind.datetime: _check_datetime,

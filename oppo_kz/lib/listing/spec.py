@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, Integer, String, Table
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, Integer, Numeric, String, Table
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import FromClause
@@ -23,6 +23,7 @@ class Kind(StrEnum):
     """The value type of a field, which decides its operators and how raw text is parsed."""
 
     integer = "integer"
+    number = "number"
     text = "text"
     enum = "enum"
     boolean = "boolean"
@@ -34,6 +35,7 @@ OPERATORS = ("eq", "ne", "contains", "between", "in", "gte", "lte")
 _ORDERED = frozenset({"eq", "ne", "in", "between", "gte", "lte"})
 OPERATORS_BY_KIND: dict[Kind, frozenset[str]] = {
     Kind.integer: _ORDERED,
+    Kind.number: _ORDERED,
     Kind.date: _ORDERED,
     Kind.datetime: _ORDERED,
     # The contract's gte/lte/ne apply to every field: text compares in the database's order.
@@ -59,6 +61,9 @@ class FieldSpec:
     normalize: Callable[[str], str] | None = None
     int_range: tuple[int, int] = INT64
     sortable: bool = True
+    # A label read from a joined table (store_name on a sale): filtering, sorting or searching on it
+    # makes the list query join; otherwise it runs on the base table alone.
+    joined: bool = False
 
     @property
     def operators(self) -> frozenset[str]:
@@ -89,6 +94,10 @@ class ListSpec:
     output: tuple[str, ...]
     search: TextSearch | None = None
     tables: frozenset[str] = field(default_factory=frozenset)
+    # The base table alone, for queries that touch no joined label (None: `source` is the table).
+    base: FromClause | None = None
+    # The order when a query names none, as (field, descending) pairs; `id` always breaks ties.
+    default_sort: tuple[tuple[str, bool], ...] = ()
 
     @property
     def sortable(self) -> tuple[str, ...]:
@@ -117,6 +126,8 @@ def field_for_column(name: str, column: ColumnElement[Any], **overrides: Any) ->
         values["kind"] = Kind.boolean
     elif isinstance(sql_type, Integer):
         values |= {"kind": Kind.integer, "int_range": INT64 if isinstance(sql_type, BigInteger) else INT32}
+    elif isinstance(sql_type, Float | Numeric):
+        values["kind"] = Kind.number
     elif isinstance(sql_type, DateTime):
         values["kind"] = Kind.datetime
     elif isinstance(sql_type, Date):
@@ -138,11 +149,12 @@ def spec_for_table(
     exclude: Iterable[str] = (),
     extra: Iterable[FieldSpec] = (),
     source: FromClause | None = None,
+    default_sort: tuple[tuple[str, bool], ...] = (),
 ) -> ListSpec:
     """A spec with a field for every column of `table` (but `exclude`), plus `extra` fields (labels).
 
     `overrides` changes a field's spec (e.g. `{"sku": {"normalize": str.upper}}`); `source` is the
-    FROM clause when the extra fields come from joined tables.
+    FROM clause when the extra fields come from joined tables (mark those `joined=True`).
     """
     skipped = set(exclude)
     changes = overrides or {}
@@ -161,4 +173,6 @@ def spec_for_table(
         output=tuple(output) if output is not None else tuple(fields),
         search=search,
         tables=frozenset(t.name for t in find_tables(from_clause, include_joins=False)) | {table.name},
+        base=table if source is not None else None,
+        default_sort=default_sort,
     )

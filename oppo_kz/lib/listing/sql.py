@@ -8,10 +8,10 @@ on a query's shape (fields, operators, search mode, sort), so each shape is buil
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic_core import to_json
@@ -139,6 +139,23 @@ def _order_by(spec: ListSpec, sort: tuple[SortKey, ...]) -> list[Any]:
     return order
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Which rows an actor may see, as a condition with bind parameters (built once per `kind`).
+
+    A domain keeps one condition object per kind (e.g. "supervisor": stores.supervisor_id ==
+    :scope_user) and hands its values in `params`; statements are cached per query shape and kind.
+    """
+
+    kind: str
+    condition: ColumnElement[bool]
+    params: dict[str, Any]
+
+    @property
+    def key(self) -> Hashable:
+        return (self.kind, tuple(sorted(self.params.items())))
+
+
 @dataclass(frozen=True, slots=True)
 class _Shape:
     """What a query's SQL depends on, apart from its values: equal shapes share their statements."""
@@ -147,6 +164,8 @@ class _Shape:
     filters: tuple[tuple[str, ...], ...]
     q_mode: str | None
     sort: tuple[SortKey, ...]
+    joined: bool
+    scope: tuple[str, ...]
 
 
 def _shape_and_params(spec: ListSpec, query: ListQuery, dialect: str) -> tuple[_Shape, dict[str, Any]]:
@@ -169,23 +188,43 @@ def _shape_and_params(spec: ListSpec, query: ListQuery, dialect: str) -> tuple[_
     if query.q and spec.search is not None:
         q_mode = _search_mode(spec, spec.search.fields, query.q, dialect)
         params["q"] = _search_value(spec, spec.search.fields, query.q, q_mode)
-    return _Shape(dialect, tuple(shapes), q_mode, query.sort), params
+    sort = query.sort or tuple(SortKey(name, descending) for name, descending in spec.default_sort)
+    return _Shape(dialect, tuple(shapes), q_mode, sort, _needs_join(spec, query, sort), ()), params
 
 
-def _build(
-    spec: ListSpec, shape: _Shape, where: Sequence[ColumnElement[bool]] = ()
-) -> tuple[Select[Any], Select[Any]]:
+def _needs_join(spec: ListSpec, query: ListQuery, sort: tuple[SortKey, ...]) -> bool:
+    if spec.base is None:
+        return False
+    names = {f.field for f in query.filters} | {key.field for key in sort}
+    if query.q and spec.search is not None:
+        names |= set(spec.search.fields)
+    return any(spec.fields[name].joined for name in names)
+
+
+def _conditions(
+    spec: ListSpec, shape: _Shape, where: Sequence[ColumnElement[bool]]
+) -> tuple[list[ColumnElement[bool]], Any]:
+    """The WHERE conditions of a query shape and the FROM clause they need."""
     conditions = [_condition(spec, i, f, shape.dialect) for i, f in enumerate(shape.filters)]
     if shape.q_mode is not None and spec.search is not None:
         param = bindparam("q", type_=String())
         conditions.append(_search_condition(spec, spec.search.fields, shape.q_mode, shape.dialect, param))
     conditions.extend(where)
+    # Which rows: on the base table alone unless a filter, the sort or the search reads a label.
+    matching = spec.source if shape.joined or spec.base is None else spec.base
+    return conditions, matching
+
+
+def _build(
+    spec: ListSpec, shape: _Shape, where: Sequence[ColumnElement[bool]] = ()
+) -> tuple[Select[Any], Select[Any]]:
+    conditions, matching = _conditions(spec, shape, where)
     order = _order_by(spec, shape.sort)
     # Find the page's ids first (an index-only walk for the usual filters), then fetch those rows:
     # a deep page then skips index entries rather than whole rows.
     page_ids = (
         select(spec.id_column)
-        .select_from(spec.source)
+        .select_from(matching)
         .where(*conditions)
         .order_by(*order)
         .limit(bindparam("page_limit", type_=BigInteger()))
@@ -193,14 +232,27 @@ def _build(
     )
     columns = [spec.fields[name].column.label(name) for name in spec.output]
     page = select(*columns).select_from(spec.source).where(spec.id_column.in_(page_ids)).order_by(*order)
-    count = select(func.count()).select_from(spec.source).where(*conditions)
+    count = select(func.count()).select_from(matching).where(*conditions)
     return page, count
 
 
-@lru_cache(maxsize=1024)
-def _statements(spec: ListSpec, shape: _Shape) -> tuple[Select[Any], Select[Any]]:
-    """The page and count statements of a query shape, built once (building costs more than running)."""
-    return _build(spec, shape)
+_STATEMENTS: dict[tuple[int, _Shape], tuple[Select[Any], Select[Any]]] = {}
+_STATEMENTS_LOCK = threading.Lock()
+_MAX_STATEMENTS = 2048
+
+
+def _statements(spec: ListSpec, shape: _Shape, scopes: Sequence[Scope]) -> tuple[Select[Any], Select[Any]]:
+    """The page and count statements of a query shape (and scope kind), built once: building costs
+    more than running. Keyed by the spec's identity, as a spec and its scope conditions live forever."""
+    key = (id(spec), shape)
+    found = _STATEMENTS.get(key)
+    if found is None:
+        found = _build(spec, shape, [scope.condition for scope in scopes])
+        with _STATEMENTS_LOCK:
+            if len(_STATEMENTS) >= _MAX_STATEMENTS:
+                _STATEMENTS.clear()
+            _STATEMENTS[key] = found
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,25 +305,50 @@ def _total(
     return total
 
 
-def fetch_page(
+def _scopes(scope: Scope | Sequence[Scope] | None) -> tuple[Scope, ...]:
+    return () if scope is None else (scope,) if isinstance(scope, Scope) else tuple(scope)
+
+
+def aggregate(
     session: Session,
     spec: ListSpec,
     query: ListQuery,
     *,
-    where: Sequence[ColumnElement[bool]] = (),
-    where_key: Hashable = None,
-) -> Page:
-    """Run a list query: the page's rows and the total.
+    columns: Sequence[Any],
+    scope: Scope | Sequence[Scope] | None = None,
+    group_by: Sequence[Any] = (),
+    order_by: Sequence[Any] = (),
+    join: bool = False,
+) -> list[tuple[Any, ...]]:
+    """`columns` (aggregates, group keys) over the rows a list query matches, in SQL (GROUP BY
+    `group_by`); paging and sort are ignored. `join` when a column reads a joined table."""
+    query = validate_query(spec, query)
+    scopes = _scopes(scope)
+    shape, params = _shape_and_params(spec, query, session.get_bind().dialect.name)
+    shape = replace(shape, joined=shape.joined or (join and spec.base is not None))
+    for extra in scopes:
+        params |= extra.params
+    conditions, matching = _conditions(spec, shape, [s.condition for s in scopes])
+    stmt = select(*columns).select_from(matching).where(*conditions).group_by(*group_by).order_by(*order_by)
+    return [tuple(row) for row in session.connection().execute(stmt, params)]
 
-    `where` adds conditions of the caller's own (row-level scope); their statements are built per
-    call, and their totals are cached only under a `where_key` that names them.
-    """
+
+def fetch_page(
+    session: Session, spec: ListSpec, query: ListQuery, *, scope: Scope | Sequence[Scope] | None = None
+) -> Page:
+    """Run a list query, limited to `scope` (the actor's rows, and any condition of the domain's own,
+    such as an assignment being active on a day) when given: the page's rows and the total."""
+    scopes = _scopes(scope)
     query = validate_query(spec, query)
     # Taken before the first read, so a count from a snapshot older than a commit is never cached.
     generation = count_cache.generation(spec.tables)
     dialect = session.get_bind().dialect.name
     shape, params = _shape_and_params(spec, query, dialect)
-    page_stmt, count_stmt = _build(spec, shape, where) if where else _statements(spec, shape)
+    if scopes:
+        shape = replace(shape, scope=tuple(s.kind for s in scopes))
+        for extra in scopes:
+            params |= extra.params
+    page_stmt, count_stmt = _statements(spec, shape, scopes)
     offset = (query.page - 1) * query.page_size
     conn = session.connection()
     rows = list(conn.execute(page_stmt, {**params, "page_limit": query.page_size, "page_offset": offset}))
@@ -279,9 +356,7 @@ def fetch_page(
         total = offset + len(rows)  # the last page: no need to count
     elif not rows and query.page == 1:
         total = 0
-    elif where and where_key is None:
-        total = conn.execute(count_stmt, params).scalar_one()
     else:
-        key = (spec.name, str(conn.engine.url), query.filters, query.q, where_key)
+        key = (spec.name, str(conn.engine.url), query.filters, query.q, tuple(s.key for s in scopes))
         total = _total(conn, key, spec, count_stmt, params, generation)
     return Page(spec=spec, query=query, rows=rows, total=total)
