@@ -1,4 +1,6 @@
-"""`python -m oppo_kz.seed [--demo-users]`: the admin and 200 products; a second run changes nothing."""
+"""`python -m oppo_kz.seed [--demo-users | --demo]`: the admin and 200 products; with `--demo-users` one
+user per other role, with `--demo` also the sell-out world (stores, staff, 90 days of sales). A second
+run changes nothing."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, func, select
 
 from oppo_kz.core.config import ConfigError
-from oppo_kz.core.db import session_scope
+from oppo_kz.core.db import session_scope, utcnow
+from oppo_kz.lib.formatting import local_date
 from oppo_kz.products.models import Product
 from oppo_kz.products.seed_data import seed_products
+from oppo_kz.sales.seed_data import DemoReport, seed_demo
 from oppo_kz.users.models import User
 from oppo_kz.users.seed_data import (
     ADMIN_EMAIL,
@@ -28,13 +32,20 @@ __all__ = ["ADMIN_EMAIL", "ADMIN_PASSWORD", "DEMO_USERS", "SeedReport", "first_a
 class SeedReport:
     products_created: int = 0
     users_created: list[str] = field(default_factory=list)
+    demo: DemoReport | None = None
 
 
-def seed(*, session: Session, demo_users: bool = False, admin_password: str = ADMIN_PASSWORD) -> SeedReport:
-    """Insert what is missing (admin, seed products, optionally demo users); never change existing rows."""
+def seed(
+    *, session: Session, demo_users: bool = False, admin_password: str = ADMIN_PASSWORD, demo: bool = False
+) -> SeedReport:
+    """Insert what is missing (admin, seed products, optionally demo users and the demo sell-out);
+    never change existing rows."""
     report = SeedReport()
-    report.users_created = seed_users(session, demo_users=demo_users, admin_password=admin_password)
+    report.users_created = seed_users(session, demo_users=demo_users or demo, admin_password=admin_password)
     report.products_created = seed_products(session)
+    if demo:
+        session.flush()
+        report.demo = seed_demo(session, today=local_date(utcnow()))
     session.commit()
     return report
 
@@ -49,11 +60,14 @@ def is_empty(*, session: Session) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m oppo_kz.seed", description=__doc__)
     parser.add_argument("--demo-users", action="store_true", help="also create one user per other role")
+    parser.add_argument("--demo", action="store_true", help="also the demo sell-out: stores, staff, sales")
     args = parser.parse_args(argv)
     try:
         password, generated = first_admin_password()
         with session_scope(write=True) as session:
-            report = seed(session=session, demo_users=args.demo_users, admin_password=password)
+            report = seed(
+                session=session, demo_users=args.demo_users, admin_password=password, demo=args.demo
+            )
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -64,9 +78,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"admin login: {ADMIN_EMAIL} / {password}{note}")
     else:
         print(f"admin login: {ADMIN_EMAIL} (already existed; its password is unchanged)")
-    if args.demo_users:
+    if args.demo_users or args.demo:
         for email, demo_password, role, _name in DEMO_USERS:
             print(f"{role.value} login: {email} / {demo_password}")
+    if report.demo is not None:
+        d = report.demo
+        print(
+            f"demo sell-out: {d.stores} stores, {d.users} staff, {d.assignments} assignments, {d.sales} sales created"
+        )
     return 0
 
 

@@ -122,7 +122,10 @@ def seed_if_empty() -> bool:
         if not seed.is_empty(session=session):
             return False
         password, generated = seed.first_admin_password()
-        report = seed.seed(session=session, admin_password=password)
+        # A development database gets the demo sell-out (stores, staff, 90 days of sales) to look at;
+        # production and the test suite start with the admin and the catalogue only.
+        demo = get_settings().ENV == "dev"
+        report = seed.seed(session=session, admin_password=password, demo=demo)
     if generated:
         # Printed, not logged: a password must not end up in log files (which redact tokens only).
         print(f"First admin: {seed.ADMIN_EMAIL} / {password} (generated; not shown again)", file=sys.stderr)
