@@ -40,6 +40,8 @@ def _current_user(token: Annotated[str | None, Depends(oauth2_scheme)]) -> Princ
 
 
 CurrentUser = Annotated[Principal, Depends(_current_user)]
+# For dependencies that accept other credentials too (a one-time download link).
+current_user = _current_user
 
 
 def require(permission: Permission) -> Callable[[Principal], Principal]:

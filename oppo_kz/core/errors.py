@@ -81,9 +81,13 @@ class ValidationFailedError(DomainError):
     error_code = "validation_error"
     default_message = "Some fields are not valid."
 
-    def __init__(self, errors: list[dict[str, str]], message: str | None = None):
+    def __init__(
+        self, errors: list[dict[str, str]], message: str | None = None, *, codes: dict[str, str] | None = None
+    ):
         super().__init__(message, details={"errors": errors})
         self.errors = errors
+        # A stable code per field (e.g. imei -> "imei_checksum") for UIs that word the message themselves.
+        self.codes = codes or {}
 
 
 class RateLimitedError(DomainError):

@@ -17,7 +17,7 @@ from oppo_kz.core.errors import InvalidTokenError, TokenExpiredError
 ALGORITHM = "HS256"
 BCRYPT_MAX_BYTES = 72
 PASSWORD_MIN_LENGTH = 8
-TokenType = Literal["access", "refresh"]
+TokenType = Literal["access", "refresh", "download"]
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "type", "jti"]
 
 

@@ -73,3 +73,10 @@ def moment(value: datetime | str | None, lang: str = DEFAULT_LANG) -> str:
         return DASH
     parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
     return _babel_datetime(parsed, format="dd.MM.yyyy HH:mm", tzinfo=business_tz(), locale=locale_of(lang))
+
+
+def file_stamp(value: datetime | None = None) -> str:
+    """A timestamp in TIMEZONE for file names: '20261201-1530'."""
+    from oppo_kz.core.db import utcnow
+
+    return (value or utcnow()).astimezone(business_tz()).strftime("%Y%m%d-%H%M")

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.responses import StreamingResponse
 
 from oppo_kz.api.deps import CurrentUser, ReadSession, WriteSession, require
+from oppo_kz.api.export import Exporter, ExportFormat, list_params, streamed
 from oppo_kz.api.listing import json_page, list_openapi
 from oppo_kz.api.versioning import VersionedWrite, versioned_write, with_etag
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
+from oppo_kz.core.db import session_scope
 from oppo_kz.sales import queries, review, service
 from oppo_kz.sales.models import (
     BulkReviewRequest,
@@ -42,6 +46,19 @@ def sales_totals(request: Request, session: ReadSession, actor: CurrentUser) -> 
     """Units, tenge and count of all the sales a list query matches (not only one page)."""
     query = queries.parse_query(request.query_params.multi_items())
     return queries.sale_totals(session=session, actor=actor, query=query)
+
+
+@router.get("/export", response_class=StreamingResponse, **list_openapi(queries.SALES))
+def export_sales(request: Request, actor: Exporter, format: ExportFormat = "csv") -> StreamingResponse:
+    """Every sale the filters match (no cap), in the list's order, as CSV (UTF-8 with a BOM) or XLSX."""
+    query = queries.parse_query(list_params(request))
+    actor.require(Permission.sales_read)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        with session_scope() as session:
+            yield from queries.export_rows(session=session, actor=actor, query=query)
+
+    return streamed(format, "sales", queries.SALES.output, rows())
 
 
 @router.post("", response_model=SalePublic, status_code=status.HTTP_201_CREATED)

@@ -7,7 +7,7 @@ delivery of `sale.*` events (`visible_to`), and a sale outside it answers as one
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select
@@ -141,3 +141,31 @@ def load_events(connection: Connection, ids: list[int]) -> dict[int, tuple[dict[
         }
         found[row["id"]] = (data, scope)
     return found
+
+
+def reporting_choices(*, session: Session, actor: Principal) -> dict[str, list[dict[str, Any]]]:
+    """What the sale form offers `actor`: the active stores they may report in (a promoter: those they
+    are assigned to today) and, for head office, the active promoters to report for."""
+    actor.require(Permission.sales_create)
+    from oppo_kz.stores.service import STORES, store_scope
+
+    query = ListQuery(page_size=200, sort=(), filters=(Filter("is_active", "eq", True),))
+    stores = listing.fetch_page(session, STORES, query, scope=store_scope(actor)).items()
+    choices: dict[str, list[dict[str, Any]]] = {
+        "stores": [{"id": s["id"], "label": f"{s['name']} · {s['city']}", "code": s["code"]} for s in stores],
+        "promoters": [],
+    }
+    if actor.role in (Role.admin, Role.office):
+        users = session.execute(
+            select(PROMOTERS.c.id, PROMOTERS.c.full_name, PROMOTERS.c.email)
+            .where(PROMOTERS.c.role == Role.promoter, PROMOTERS.c.is_active.is_(True))
+            .order_by(PROMOTERS.c.full_name)
+        )
+        choices["promoters"] = [{"id": u.id, "label": u.full_name or u.email} for u in users]
+    return choices
+
+
+def export_rows(*, session: Session, actor: Principal, query: ListQuery) -> Iterator[tuple[Any, ...]]:
+    """Every sale the query matches in `actor`'s scope, in its order, as rows of `SALES.output`."""
+    actor.require(Permission.sales_read)
+    yield from listing.iterate(session, SALES, query, scope=sale_scope(actor))

@@ -29,7 +29,7 @@ from oppo_kz.lib.listing.spec import (
     field_for_column,
     spec_for_table,
 )
-from oppo_kz.lib.listing.sql import FTS_MIN_CHARS, Page, Scope, aggregate, fetch_page
+from oppo_kz.lib.listing.sql import FTS_MIN_CHARS, Page, Scope, aggregate, fetch_page, iterate
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -54,6 +54,7 @@ __all__ = [
     "fetch_page",
     "field_for_column",
     "filter_error",
+    "iterate",
     "parse_filter",
     "parse_query",
     "spec_for_table",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -331,6 +331,30 @@ def aggregate(
     conditions, matching = _conditions(spec, shape, [s.condition for s in scopes])
     stmt = select(*columns).select_from(matching).where(*conditions).group_by(*group_by).order_by(*order_by)
     return [tuple(row) for row in session.connection().execute(stmt, params)]
+
+
+def iterate(
+    session: Session,
+    spec: ListSpec,
+    query: ListQuery,
+    *,
+    scope: Scope | Sequence[Scope] | None = None,
+    batch: int = 2000,
+) -> Iterator[tuple[Any, ...]]:
+    """Every row the query matches (no paging), in its order, as tuples of `spec.output`; read from a
+    server-side cursor `batch` rows at a time, so memory stays flat however many there are."""
+    query = validate_query(spec, query)
+    scopes = _scopes(scope)
+    shape, params = _shape_and_params(spec, query, session.get_bind().dialect.name)
+    for extra in scopes:
+        params |= extra.params
+    conditions, _matching = _conditions(spec, shape, [s.condition for s in scopes])
+    columns = [spec.fields[name].column.label(name) for name in spec.output]
+    stmt = select(*columns).select_from(spec.source).where(*conditions).order_by(*_order_by(spec, shape.sort))
+    result = session.connection().execution_options(yield_per=batch).execute(stmt, params)
+    for partition in result.partitions():
+        for row in partition:
+            yield tuple(row)
 
 
 def fetch_page(
