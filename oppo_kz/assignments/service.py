@@ -220,3 +220,14 @@ def delete_assignment(
     check_version(assignment, "Assignment", expected_version)
     session.delete(assignment)
     session.commit()
+
+
+def promoter_choices(*, session: Session, actor: Principal) -> list[dict[str, Any]]:
+    """The active promoters one may assign, by name."""
+    actor.require(Permission.assignments_manage)
+    rows = session.execute(
+        select(col(User.id), col(User.full_name), col(User.email))
+        .where(col(User.role) == Role.promoter, col(User.is_active).is_(True))
+        .order_by(col(User.full_name))
+    )
+    return [{"id": uid, "label": name or email} for uid, name, email in rows]

@@ -230,3 +230,24 @@ def delete_store(
         )
     session.delete(store)
     session.commit()
+
+
+def supervisor_choices(*, session: Session, actor: Principal) -> list[dict[str, Any]]:
+    """The active supervisors, by name (for a store's form and its list)."""
+    actor.require(Permission.stores_read)
+    rows = session.execute(
+        select(col(User.id), col(User.full_name), col(User.email))
+        .where(col(User.role) == Role.supervisor, col(User.is_active).is_(True))
+        .order_by(col(User.full_name))
+    )
+    return [{"id": uid, "label": name or email} for uid, name, email in rows]
+
+
+def store_cities(*, session: Session, actor: Principal) -> list[str]:
+    """The cities of the stores `actor` may see, for a filter."""
+    query = ListQuery(page_size=200, sort=())
+    found = listing.aggregate(
+        session, STORES, query, scope=store_scope(actor), columns=[STORES_TABLE.c.city],
+        group_by=[STORES_TABLE.c.city], order_by=[STORES_TABLE.c.city],
+    )  # fmt: skip
+    return [str(row[0]) for row in found]

@@ -6,6 +6,7 @@ browser has Chromium's fake camera playing a video of the IMEI's barcode."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -101,3 +102,21 @@ def test_a_scanned_sale_reaches_the_review_queue_and_comes_back_approved(
     expect(mine.row(sale_id)).to_have_attribute("data-status", "approved")
     _no_sideways_scroll(promoter)
     promoter.screenshot(path=str(PROJECT_ROOT / "docs" / "screenshots" / "sales-phone.png"))
+
+
+def test_head_office_opens_a_store_and_assigns_a_promoter(demo: LiveServer, page: Page) -> None:
+    sign_in(page, "office")
+    page.goto("/stores/new")
+    page.get_by_test_id("field-code").fill("ala-e2e-777")
+    page.get_by_test_id("field-name").fill("Technodom E2E")
+    page.get_by_test_id("field-city").fill("Almaty")
+    page.get_by_test_id("field-city").blur()
+    page.get_by_test_id("store-save").click()
+    expect(page).to_have_url(re.compile(r"/stores/\d+$"))
+    expect(page.get_by_test_id("field-code")).to_have_value("ALA-E2E-777")
+    page.get_by_test_id("assignment-promoter").select_option(index=1)
+    page.get_by_test_id("assignment-add").click()
+    row = page.get_by_test_id("assignment-row")
+    expect(row).to_have_count(1)
+    row.get_by_test_id("assignment-end").click()
+    expect(row.get_by_test_id("assignment-end")).to_have_count(0)  # ended today: no longer open
