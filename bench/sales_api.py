@@ -70,7 +70,7 @@ def _world(url: str) -> dict[str, Any]:
             text("SELECT id, price FROM products WHERE is_active AND category = 'smartphone'")
         ).all()
         emails: dict[int, str] = {
-            uid: email for uid, email in conn.execute(text("SELECT id, email FROM users"))
+            int(uid): str(email) for uid, email in conn.execute(text("SELECT id, email FROM users"))
         }
         boss = conn.execute(
             text("SELECT supervisor_id FROM stores WHERE supervisor_id IS NOT NULL LIMIT 1")
