@@ -89,9 +89,14 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, code, message, details, headers=headers)
 
 
+def internal_error_response() -> JSONResponse:
+    """The 500 answer: no stack trace, no SQL, only that it was logged."""
+    return error_response(500, "internal_error", "Something went wrong on our side. It has been logged.")
+
+
 async def _unhandled_error(request: Request, exc: Exception) -> JSONResponse:
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, "internal_error", "Something went wrong on our side. It has been logged.")
+    return internal_error_response()
 
 
 def install_error_handlers(app: FastAPI) -> None:

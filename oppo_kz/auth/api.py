@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from oppo_kz.api.deps import ClientInfo, CurrentUser, WriteSession
 from oppo_kz.auth import service as auth
 from oppo_kz.auth.permissions import permissions_for
+from oppo_kz.core.types import CleanStr
 from oppo_kz.users.models import Role, UserPublic
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -19,12 +20,12 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 class LoginRequest(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    email: str = Field(min_length=1, max_length=254)
-    password: str = Field(min_length=1, max_length=1024)
+    email: CleanStr = Field(min_length=1, max_length=254)
+    password: CleanStr = Field(min_length=1, max_length=1024)
 
 
 class RefreshRequest(BaseModel):
-    refresh_token: str = Field(min_length=1, max_length=4096)
+    refresh_token: CleanStr = Field(min_length=1, max_length=4096)
 
 
 class TokenResponse(BaseModel):

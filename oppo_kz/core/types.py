@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated
 
-from pydantic import AfterValidator, Strict
+from pydantic import AfterValidator, BeforeValidator, Strict
 from sqlalchemy import Enum as SAEnum
 
 
@@ -22,7 +24,32 @@ CleanStr = Annotated[str, AfterValidator(_no_nul)]
 
 
 # Ids are 32-bit integer columns on PostgreSQL: a larger id cannot exist (and would overflow the driver).
-MAX_ROW_ID = 2**31 - 1
+MAX_INT32 = 2**31 - 1
+MAX_ROW_ID = MAX_INT32
+
+# Bodies are strict about dates too: pydantic's lax mode would read 0 or "1654646400" as a Unix time.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})")
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    raise ValueError("must be a date as YYYY-MM-DD")
+
+
+def _rfc3339(value: object) -> object:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, str) and _RFC3339.fullmatch(value):
+        return value
+    raise ValueError("must be a date-time with its offset, as 2025-01-31T12:00:00Z")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDateTime = Annotated[datetime, BeforeValidator(_rfc3339)]
 
 
 def is_row_id(value: object) -> bool:

@@ -13,7 +13,16 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelConfig
 
 from oppo_kz.core.db import UTCDateTime, declare_unmodelled, utcnow
-from oppo_kz.core.types import CleanStr, StrictBool, StrictInt, enum_column
+from oppo_kz.core.types import (
+    MAX_INT32,
+    MAX_ROW_ID,
+    CleanStr,
+    IsoDate,
+    IsoDateTime,
+    StrictBool,
+    StrictInt,
+    enum_column,
+)
 
 # Integer columns are 32-bit on PostgreSQL; keep every accepted number well inside that.
 MAX_PRICE = 1_000_000_000
@@ -110,7 +119,7 @@ class ProductCreate(_ProductInput):
     price: StrictInt = Field(ge=0, le=MAX_PRICE)
     stock: StrictInt = Field(default=0, ge=0, le=MAX_STOCK)
     is_active: StrictBool = True
-    launch_date: date | None = None
+    launch_date: IsoDate | None = None
 
 
 class _ReadOnlyEcho(SQLModel):
@@ -119,15 +128,15 @@ class _ReadOnlyEcho(SQLModel):
     `id`, when sent, must be the product's own; the service checks it against the URL.
     """
 
-    id: StrictInt | None = Field(default=None, exclude=True)
-    created_at: datetime | None = Field(default=None, exclude=True)
-    updated_at: datetime | None = Field(default=None, exclude=True)
+    id: StrictInt | None = Field(default=None, ge=1, le=MAX_ROW_ID, exclude=True)
+    created_at: IsoDateTime | None = Field(default=None, exclude=True)
+    updated_at: IsoDateTime | None = Field(default=None, exclude=True)
 
 
 class ProductReplace(ProductCreate, _ReadOnlyEcho):
     """A full replacement (PUT); `version`, when given, must match the stored one."""
 
-    version: StrictInt | None = Field(default=None, ge=1)
+    version: StrictInt | None = Field(default=None, ge=1, le=MAX_INT32)
 
 
 class ProductUpdate(_ProductInput, _ReadOnlyEcho):
@@ -143,8 +152,8 @@ class ProductUpdate(_ProductInput, _ReadOnlyEcho):
     price: StrictInt | None = Field(default=None, ge=0, le=MAX_PRICE)
     stock: StrictInt | None = Field(default=None, ge=0, le=MAX_STOCK)
     is_active: StrictBool | None = None
-    launch_date: date | None = None
-    version: StrictInt | None = Field(default=None, ge=1)
+    launch_date: IsoDate | None = None
+    version: StrictInt | None = Field(default=None, ge=1, le=MAX_INT32)
 
     @field_validator("sku", "name", "category", "price", "stock", "is_active", mode="before")
     @classmethod

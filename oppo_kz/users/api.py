@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response, status
 
 from oppo_kz.api.deps import ReadSession, WriteSession, require
+from oppo_kz.api.paths import RowId
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
 from oppo_kz.users import service as users
@@ -31,19 +32,19 @@ def create_user(body: UserCreate, session: WriteSession, actor: Admin, response:
 
 
 @router.get("/{user_id}", response_model=UserPublic)
-def get_user(user_id: int, session: ReadSession, actor: Admin) -> User:
+def get_user(user_id: RowId, session: ReadSession, actor: Admin) -> User:
     """One user."""
     return users.get_user(session=session, actor=actor, user_id=user_id)
 
 
 @router.patch("/{user_id}", response_model=UserPublic)
-def update_user(user_id: int, body: UserUpdate, session: WriteSession, actor: Admin) -> User:
+def update_user(user_id: RowId, body: UserUpdate, session: WriteSession, actor: Admin) -> User:
     """Change a user's name, role, status or password."""
     return users.update_user(session=session, actor=actor, user_id=user_id, changes=body)
 
 
 @router.delete("/{user_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_user(user_id: int, session: WriteSession, actor: Admin) -> Response:
+def delete_user(user_id: RowId, session: WriteSession, actor: Admin) -> Response:
     """Delete a user and end their logins."""
     users.delete_user(session=session, actor=actor, user_id=user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -56,6 +56,21 @@ def test_unhandled_error_is_500_without_a_stack_trace(api, client, caplog: pytes
     assert "secret internals" in caplog.text  # the trace goes to the log instead
 
 
+def test_a_crash_is_answered_here_and_does_not_reach_the_server(api) -> None:
+    """The server never sees the exception, so it keeps the keep-alive connection open."""
+    from fastapi.testclient import TestClient
+
+    @api.get("/api/v1/_test/boom")
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    with TestClient(api, raise_server_exceptions=True) as strict_client:
+        response = strict_client.get("/api/v1/_test/boom")
+        assert response.status_code == 500
+        assert response.json()["error_code"] == "internal_error"
+        assert strict_client.get("/api/v1/health").status_code in (200, 503)
+
+
 def test_openapi_and_docs_are_served_under_the_prefix(client) -> None:
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "OPPO KZ Data Platform API"
     assert "swagger" in client.get("/api/v1/docs").text.lower()

@@ -247,7 +247,12 @@ def _check_date(spec: FieldSpec, value: Any, parameter: str) -> date:
 def _check_datetime(spec: FieldSpec, value: Any, parameter: str) -> datetime:
     if not isinstance(value, datetime):
         raise _wrong(spec, value, parameter, "a date-time")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-05:00 is past the last moment Python can hold in UTC
+        raise filter_error(
+            parameter, f"{value.isoformat()} is out of range.", field=spec.name, value=value.isoformat()
+        ) from None
 
 
 _CHECKS: dict[Kind, Callable[[FieldSpec, Any, str], Any]] = {
