@@ -5,6 +5,9 @@ import socket
 import subprocess
 import sys
 
+import httpx
+import pytest
+
 from tests.conftest import PROJECT_ROOT
 
 
@@ -44,3 +47,17 @@ def test_a_port_whose_server_just_stopped_is_free_again(tmp_path) -> None:
     client.close()
     server.close()
     assert _port_problem("127.0.0.1", port) is None
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/products/1%0Ax", "/api/v1/users/1%0A", "/api/v1/health%0A", "/api/v1/%00"]
+)
+def test_the_served_app_answers_odd_api_paths_with_the_error_body(live, path: str) -> None:
+    """Through Reflex's mount too, which stops matching at a newline (and drops a final one)."""
+    admin = httpx.post(
+        f"{live.url}/api/v1/auth/login", json={"email": "admin@oppo.kz", "password": "Admin123!"}
+    ).json()
+    response = httpx.get(f"{live.url}{path}", headers={"Authorization": f"Bearer {admin['access_token']}"})
+    assert response.status_code == 404, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["error_code"] == "not_found"

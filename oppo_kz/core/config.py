@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     FIRST_ADMIN_PASSWORD: str | None = None
     # Business dates (a sale's day, a month's reports) and every time the UI shows are in this zone.
     TIMEZONE: str = "Asia/Almaty"
+    # After SIGTERM, how long requests in flight may take to finish before they are cut (PaaS routers
+    # wait about 30 s between SIGTERM and SIGKILL).
+    SHUTDOWN_GRACE_SECONDS: int = Field(default=30, ge=0, le=600)
 
     @field_validator("DATABASE_URL")
     @classmethod
