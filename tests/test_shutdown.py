@@ -24,7 +24,12 @@ from tests.live import LiveServer
 from tests.pg import free_port
 
 ADMIN = ("admin@oppo.kz", "Admin123!")
-DEMO = [("office@oppo.kz", "Office123!"), ("supervisor@oppo.kz", "Supervisor123!"), ADMIN]
+DEMO = [
+    ("office@oppo.kz", "Office123!"),
+    ("supervisor@oppo.kz", "Supervisor123!"),
+    ("promoter@oppo.kz", "Promoter123!"),
+    ADMIN,
+]
 
 
 @dataclass

@@ -84,6 +84,14 @@ class Settings(BaseSettings):
     # After SIGTERM, how long requests in flight may take to finish before they are cut (PaaS routers
     # wait about 30 s between SIGTERM and SIGKILL).
     SHUTDOWN_GRACE_SECONDS: int = Field(default=30, ge=0, le=600)
+    # Sign-in throttling (oppo_kz/auth/limiter.py): free failures per (email, client address) and per
+    # client address across emails within the window; past them each attempt waits LOGIN_DELAY_SECONDS
+    # after the latest failure, doubling up to LOGIN_MAX_DELAY_SECONDS. No account is ever locked.
+    LOGIN_FREE_FAILURES: int = Field(default=5, ge=1, le=1000)
+    LOGIN_ADDRESS_FREE_FAILURES: int = Field(default=30, ge=1, le=100_000)
+    LOGIN_DELAY_SECONDS: float = Field(default=1.0, gt=0, le=3600)
+    LOGIN_MAX_DELAY_SECONDS: float = Field(default=900, gt=0, le=86_400)
+    LOGIN_WINDOW_SECONDS: float = Field(default=900, gt=0, le=86_400)
 
     @field_validator("DATABASE_URL")
     @classmethod
