@@ -24,6 +24,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_plus
 
 from starlette.types import ASGIApp
 
@@ -32,9 +33,8 @@ from oppo_kz.core.lifecycle import drain
 
 logger = logging.getLogger("oppo_kz.serve")
 
-# `token=` in a query string, also with the name percent-encoded (`tok%65n=` reaches the app as `token`).
-_TOKEN_NAME = "".join(f"(?:{c}|%{ord(c):02x})" for c in "token")
-_TOKEN_IN_QUERY = re.compile(rf"((?:access(?:_|%5f))?{_TOKEN_NAME}=)[^&\s\"']+", re.IGNORECASE)
+# A `name=value` pair of a query string (or a form body quoted in a message).
+_QUERY_PAIR = re.compile(r"(?P<lead>^|[?&;\s\"'])(?P<name>[^=&;?#\s\"']+)=(?P<value>[^&;#\s\"']*)")
 # A JWT anywhere else (a traceback, an object's repr): every one of ours starts with `eyJ` ('{"').
 _JWT = re.compile(r"(?<![\w-])eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}", re.ASCII)
 _REDACTED = "[redacted]"
@@ -42,9 +42,24 @@ _BUILD_INPUTS = ("oppo_kz", "assets", "rxconfig.py", "reflex.lock")
 _STAMP = "oppo_build_stamp.json"
 
 
+def is_secret_name(name: str) -> bool:
+    """Whether a parameter carries a secret: password, token, access/refresh_token, anything *secret*.
+
+    The name is judged as the app reads it: `tok%65n` and `Pass%77ord` are `token` and `password`.
+    """
+    plain = unquote_plus(name).lower()
+    return "password" in plain or "secret" in plain or plain.endswith("token") or plain in ("passwd", "pwd")
+
+
+def _redact_pair(found: re.Match[str]) -> str:
+    if not found["value"] or not is_secret_name(found["name"]):
+        return found[0]
+    return f"{found['lead']}{found['name']}={_REDACTED}"
+
+
 def redact_tokens(text: str) -> str:
-    """Replace access and refresh tokens in `text` with `[redacted]`."""
-    return _JWT.sub(_REDACTED, _TOKEN_IN_QUERY.sub(rf"\1{_REDACTED}", text))
+    """Replace secrets in `text` with `[redacted]`: secret query parameters' values and any JWT."""
+    return _JWT.sub(_REDACTED, _QUERY_PAIR.sub(_redact_pair, text))
 
 
 def _redact_arg(arg: object) -> object:
@@ -61,7 +76,7 @@ def _redact_arg(arg: object) -> object:
 
 
 class RedactTokens(logging.Filter):
-    """Keep tokens (the WebSocket's `?token=`, any JWT) out of every log line, traceback included.
+    """Keep secrets (`?token=`, `?password=`, `?…secret…=`, any JWT) out of every log line and traceback.
 
     Uvicorn logs WebSocket handshakes on `uvicorn.error` and requests on `uvicorn.access`, both with
     the query string as an argument; this filter sits on the one handler every logger reaches.

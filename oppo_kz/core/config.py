@@ -18,6 +18,8 @@ PLACEHOLDER_SECRET_KEYS = frozenset(
     {DEFAULT_SECRET_KEY, "change-me", "changeme", "secret", "replace-me-with-a-long-random-string"}
 )
 MIN_PROD_SECRET_LENGTH = 32
+# A long key of few distinct characters (`aaaa…a`) is long but guessable: ask for variety too.
+MIN_PROD_SECRET_DISTINCT = 16
 
 
 class ConfigError(RuntimeError):
@@ -117,11 +119,13 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_placeholder_secret_in_prod(self) -> Settings:
         if self.ENV == "prod" and (
-            self.SECRET_KEY in PLACEHOLDER_SECRET_KEYS or len(self.SECRET_KEY) < MIN_PROD_SECRET_LENGTH
+            self.SECRET_KEY in PLACEHOLDER_SECRET_KEYS
+            or len(self.SECRET_KEY) < MIN_PROD_SECRET_LENGTH
+            or len(set(self.SECRET_KEY)) < MIN_PROD_SECRET_DISTINCT
         ):
             raise ValueError(
-                "ENV=prod needs a SECRET_KEY of at least "
-                f"{MIN_PROD_SECRET_LENGTH} random characters (not the default); "
+                f"ENV=prod needs a SECRET_KEY of at least {MIN_PROD_SECRET_LENGTH} random characters, "
+                f"{MIN_PROD_SECRET_DISTINCT} of them different (not the default); "
                 'generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
             )
         return self
