@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     LOGIN_DELAY_SECONDS: float = Field(default=1.0, gt=0, le=3600)
     LOGIN_MAX_DELAY_SECONDS: float = Field(default=900, gt=0, le=86_400)
     LOGIN_WINDOW_SECONDS: float = Field(default=900, gt=0, le=86_400)
+    # Where `python -m oppo_kz.backup` looks first for pg_dump/pg_restore (then PATH, then
+    # /usr/lib/postgresql/<newest>/bin).
+    PG_BIN: str | None = None
 
     @field_validator("DATABASE_URL")
     @classmethod
