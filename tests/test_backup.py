@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlmodel import col
 
 from oppo_kz.core.db import get_engine, session_scope
 from oppo_kz.products.models import Product
@@ -35,7 +36,9 @@ def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 def _state() -> tuple[list[tuple[str, int, int]], int]:
     with session_scope() as s:
-        rows = s.execute(select(Product.sku, Product.price, Product.version).order_by(Product.sku)).all()
+        rows = s.execute(
+            select(col(Product.sku), col(Product.price), col(Product.version)).order_by(col(Product.sku))
+        ).all()
         users = s.execute(select(func.count()).select_from(User)).scalar_one()
     return [tuple(r) for r in rows], users
 
@@ -50,7 +53,7 @@ def _fill() -> None:
 def _write_after_backup() -> None:
     with session_scope(write=True) as s:
         make_product(s, sku="AFTER-BACKUP")
-        product = s.execute(select(Product).where(Product.sku == "KEPT-000")).scalar_one()
+        product = s.execute(select(Product).where(col(Product.sku) == "KEPT-000")).scalar_one()
         product.price, product.version = 1, product.version + 1
         s.commit()
 
