@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -83,10 +84,30 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 404 and message == "Not Found":
         message = f"There is no API route {request.method} {request.url.path}."
     elif exc.status_code == 405:
-        allowed = (headers or {}).get("Allow", "")
+        allowed = _allowed_methods(request, (headers or {}).get("Allow", ""))
         message = f"{request.method} is not allowed on {request.url.path}."
-        details = {"allowed": [m.strip() for m in allowed.split(",") if m.strip()]}
+        details = {"allowed": allowed}
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
     return error_response(exc.status_code, code, message, details, headers=headers)
+
+
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request, fallback: str) -> list[str]:
+    """Every documented method of this path (Starlette's own 405 names only its first route's)."""
+    app = request.app
+    table: list[tuple[re.Pattern[str], set[str]]] | None = getattr(app.state, "allow_table", None)
+    if table is None:
+        table = []
+        for template, operations in app.openapi().get("paths", {}).items():
+            pattern = "/".join("[^/]+" if p.startswith("{") else re.escape(p) for p in template.split("/"))
+            methods = {m.upper() for m in operations} & set(_METHOD_ORDER)
+            table.append((re.compile(pattern), methods | ({"HEAD"} if "GET" in methods else set())))
+        app.state.allow_table = table
+    methods = set().union(*(m for pattern, m in table if pattern.fullmatch(request.url.path)))
+    methods = methods or {m.strip() for m in fallback.split(",") if m.strip()}
+    return sorted(methods, key=lambda m: (_METHOD_ORDER.index(m) if m in _METHOD_ORDER else 9, m))
 
 
 def internal_error_response() -> JSONResponse:

@@ -42,6 +42,24 @@ def test_wrong_method_is_405_with_allowed_methods(client) -> None:
     assert "GET" in response.json()["details"]["allowed"]
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("DELETE", "/api/v1/products", ["GET", "HEAD", "POST"]),
+        ("OPTIONS", "/api/v1/products/1", ["GET", "HEAD", "PUT", "PATCH", "DELETE"]),
+        ("PUT", "/api/v1/users", ["GET", "HEAD", "POST"]),
+        ("GET", "/api/v1/auth/login", ["POST"]),
+    ],
+)
+def test_405_lists_every_method_of_the_path_in_allow(
+    client, method: str, path: str, allowed: list[str]
+) -> None:
+    response = client.request(method, path)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == ", ".join(allowed)
+    assert response.json()["details"]["allowed"] == allowed
+
+
 def test_unhandled_error_is_500_without_a_stack_trace(api, client, caplog: pytest.LogCaptureFixture) -> None:
     @api.get("/api/v1/_test/boom")
     def boom() -> None:
