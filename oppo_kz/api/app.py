@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from oppo_kz.api import health
+from oppo_kz.api import health, openapi
 from oppo_kz.api.errors import error_response, install_error_handlers, internal_error_response
 from oppo_kz.api.paths import StrictPaths
 from oppo_kz.core.config import get_settings
@@ -40,6 +40,7 @@ def create_api() -> FastAPI:
         for router in module.routers:
             v1.include_router(router)
     api.include_router(v1)
+    openapi.install(api)
     return api
 
 

@@ -31,6 +31,9 @@ _STATUS_CODES = {
 }
 
 
+_UNREADABLE_BODY = "There was an error parsing the body"
+
+
 def error_body(error_code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
     """The contract's error body."""
     return {"error_code": error_code, "message": message, "details": details or {}}
@@ -81,6 +84,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     message = exc.detail if isinstance(exc.detail, str) else "The request cannot be processed."
     details: dict[str, Any] = {}
     headers = getattr(exc, "headers", None)
+    if exc.status_code == 400 and message == _UNREADABLE_BODY:
+        # FastAPI's answer to a body that is not even text (invalid UTF-8): a body error like any other.
+        errors = [{"field": "body", "message": "The body is not valid JSON (it is not UTF-8 text)."}]
+        return error_response(422, "validation_error", "Some fields are not valid.", {"errors": errors})
     if exc.status_code == 404 and message == "Not Found":
         message = f"There is no API route {request.method} {request.url.path}."
     elif exc.status_code == 405:

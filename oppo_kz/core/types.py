@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Strict
+from pydantic import BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, Strict
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 from sqlalchemy import Enum as SAEnum
+
+# Leading and trailing whitespace that text fields trim: ASCII only, so that the documented pattern
+# means the same in every regex engine (Python's str.strip() also takes \x1c-\x1f and Unicode spaces).
+SPACES = " \t\n\v\f\r"
+SPACE_CLASS = r"\t\n\v\f\r "
+NO_NUL_PATTERN = r"^[^\x00]*$"
+SOME_TEXT_PATTERN = rf"^[^\x00]*[^\x00{SPACE_CLASS}][^\x00]*$"
 
 
 def _no_nul(value: str) -> str:
@@ -17,10 +27,84 @@ def _no_nul(value: str) -> str:
     return value
 
 
-# JSON `"5"` or `5.5` for an integer field, or `"true"` for a boolean, is a client bug: refuse it.
-StrictInt = Annotated[int, Strict()]
+def _integral(value: object) -> object:
+    # JSON Schema's `integer` includes 5.0; 5.5, "5" and true stay refused by the strict check.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text field as the API documents it and the server checks it, both from one description.
+
+    `max_length` (and `min_length`) count the text as sent; NUL, which PostgreSQL cannot store, is
+    refused; with `trim`, ASCII spaces around it are removed; `require_text` refuses a blank value;
+    `pattern` is what the trimmed text must match (documented with the spaces around it allowed).
+    """
+
+    max_length: int
+    min_length: int = 0
+    trim: bool = True
+    require_text: bool = False
+    pattern: str | None = None
+    message: str = "is not in the expected form"
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        raw = core_schema.str_schema(max_length=self.max_length, min_length=self.min_length or None)
+        return core_schema.no_info_after_validator_function(self._clean, raw)
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        documented: dict[str, Any] = {"type": "string", "maxLength": self.max_length}
+        if self.min_length or self.require_text:
+            documented["minLength"] = max(self.min_length, 1)
+        if self.pattern is not None:
+            documented["pattern"] = rf"^[{SPACE_CLASS}]*{self.pattern}[{SPACE_CLASS}]*$"
+        else:
+            documented["pattern"] = SOME_TEXT_PATTERN if self.require_text else NO_NUL_PATTERN
+        return documented
+
+    def _clean(self, value: str) -> str:
+        _no_nul(value)
+        cleaned = value.strip(SPACES) if self.trim else value
+        if self.require_text and not cleaned.strip(SPACES):
+            raise ValueError("must not be blank")
+        if self.pattern is not None and not re.fullmatch(self.pattern, cleaned):
+            raise ValueError(self.message)
+        return cleaned
+
+
+def not_null(schema: dict[str, Any]) -> None:
+    """`json_schema_extra` for an optional field that may be left out but not sent as null (PATCH)."""
+    branches = schema.pop("anyOf", None)
+    if branches is not None:
+        kept = [b for b in branches if b.get("type") != "null"]
+        schema.update(kept[0] if len(kept) == 1 else {"anyOf": kept})
+    schema.pop("default", None)
+
+
+@dataclass(frozen=True, slots=True)
+class Whole:
+    """A whole number from `low` to `high`: JSON `5` (and `5.0`, an integer to JSON Schema too);
+    `"5"`, `5.5` and `true` are client bugs and refused. The range is documented as checked."""
+
+    low: int
+    high: int
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        number = core_schema.int_schema(strict=True, ge=self.low, le=self.high)
+        return core_schema.no_info_before_validator_function(_integral, number)
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "integer", "minimum": self.low, "maximum": self.high}
+
+
+# JSON `"true"` for a boolean is a client bug: refuse it.
 StrictBool = Annotated[bool, Strict()]
-CleanStr = Annotated[str, AfterValidator(_no_nul)]
 
 
 # Ids are 32-bit integer columns on PostgreSQL: a larger id cannot exist (and would overflow the driver).

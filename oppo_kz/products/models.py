@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import field_validator
 from sqlalchemy import CheckConstraint, Index
@@ -16,19 +15,19 @@ from oppo_kz.core.db import UTCDateTime, declare_unmodelled, utcnow
 from oppo_kz.core.types import (
     MAX_INT32,
     MAX_ROW_ID,
-    CleanStr,
     IsoDate,
     IsoDateTime,
     StrictBool,
-    StrictInt,
+    Text,
+    Whole,
     enum_column,
+    not_null,
 )
 
 # Integer columns are 32-bit on PostgreSQL; keep every accepted number well inside that.
 MAX_PRICE = 1_000_000_000
 MAX_STOCK = 1_000_000_000
 MAX_MEMORY_GB = 65_536
-SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,63}$")
 
 # Text search (migration 0002): an FTS5 trigram table on SQLite, pg_trgm indexes on PostgreSQL.
 SEARCH_TABLE = "products_fts"
@@ -85,20 +84,31 @@ class Product(ProductBase, table=True):
     version: int = Field(default=1)
 
 
+SKU_TEXT = Text(
+    max_length=64,
+    pattern=r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}",
+    message="SKU must be 1-64 letters, digits, '.', '_', '/' or '-', starting with a letter or digit",
+)
+Sku = Annotated[str, SKU_TEXT]
+Name = Annotated[str, Text(max_length=200, require_text=True)]
+Series = Annotated[str, Text(max_length=50)]
+Memory = Annotated[int, Whole(0, MAX_MEMORY_GB)]
+Price = Annotated[int, Whole(0, MAX_PRICE)]
+Stock = Annotated[int, Whole(0, MAX_STOCK)]
+Version = Annotated[int, Whole(1, MAX_INT32)]
+Color = Annotated[str, Text(max_length=40)]
+# Read-only fields a GET returns: a client may send them back unchanged (the server checks), so
+# the documentation marks them readOnly rather than leaving them out.
+_READ_ONLY: dict[str, Any] = {"readOnly": True}
+
+
 class _ProductInput(SQLModel):
-    model_config = SQLModelConfig(extra="forbid", str_strip_whitespace=True)
+    model_config = SQLModelConfig(extra="forbid")
 
     @field_validator("sku", check_fields=False)
     @classmethod
     def _sku(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = normalize_sku(value)
-        if not SKU_PATTERN.match(value):
-            raise ValueError(
-                "SKU must be 1-64 letters, digits, '.', '_', '/' or '-', starting with a letter or digit"
-            )
-        return value
+        return None if value is None else normalize_sku(value)
 
     @field_validator("series", "color", check_fields=False)
     @classmethod
@@ -109,15 +119,15 @@ class _ProductInput(SQLModel):
 class ProductCreate(_ProductInput):
     """A new product, from a REST body or the UI form."""
 
-    sku: CleanStr = Field(min_length=1, max_length=64)
-    name: CleanStr = Field(min_length=1, max_length=200)
+    sku: Sku
+    name: Name
     category: Category
-    series: CleanStr | None = Field(default=None, max_length=50)
-    color: CleanStr | None = Field(default=None, max_length=40)
-    ram_gb: StrictInt | None = Field(default=None, ge=0, le=MAX_MEMORY_GB)
-    storage_gb: StrictInt | None = Field(default=None, ge=0, le=MAX_MEMORY_GB)
-    price: StrictInt = Field(ge=0, le=MAX_PRICE)
-    stock: StrictInt = Field(default=0, ge=0, le=MAX_STOCK)
+    series: Series | None = None
+    color: Color | None = None
+    ram_gb: Memory | None = None
+    storage_gb: Memory | None = None
+    price: Price
+    stock: Stock = 0
     is_active: StrictBool = True
     launch_date: IsoDate | None = None
 
@@ -125,35 +135,41 @@ class ProductCreate(_ProductInput):
 class _ReadOnlyEcho(SQLModel):
     """What GET returns but nobody writes: accepted in a body (so GET, edit, PUT works) and ignored.
 
-    `id`, when sent, must be the product's own; the service checks it against the URL.
+    `id`, when sent, must be the product's own, and `created_at` its own; the service checks them.
     """
 
-    id: StrictInt | None = Field(default=None, ge=1, le=MAX_ROW_ID, exclude=True)
-    created_at: IsoDateTime | None = Field(default=None, exclude=True)
-    updated_at: IsoDateTime | None = Field(default=None, exclude=True)
+    id: Annotated[int, Whole(1, MAX_ROW_ID)] | None = Field(
+        default=None, exclude=True, schema_extra={"json_schema_extra": _READ_ONLY}
+    )
+    created_at: IsoDateTime | None = Field(
+        default=None, exclude=True, schema_extra={"json_schema_extra": _READ_ONLY}
+    )
+    updated_at: IsoDateTime | None = Field(
+        default=None, exclude=True, schema_extra={"json_schema_extra": _READ_ONLY}
+    )
 
 
 class ProductReplace(ProductCreate, _ReadOnlyEcho):
     """A full replacement (PUT); `version`, when given, must match the stored one."""
 
-    version: StrictInt | None = Field(default=None, ge=1, le=MAX_INT32)
+    version: Version | None = None
 
 
 class ProductUpdate(_ProductInput, _ReadOnlyEcho):
-    """A partial update (PATCH): only the fields sent change."""
+    """A partial update (PATCH): only the fields sent change; a required field may not be null."""
 
-    sku: CleanStr | None = Field(default=None, min_length=1, max_length=64)
-    name: CleanStr | None = Field(default=None, min_length=1, max_length=200)
-    category: Category | None = None
-    series: CleanStr | None = Field(default=None, max_length=50)
-    color: CleanStr | None = Field(default=None, max_length=40)
-    ram_gb: StrictInt | None = Field(default=None, ge=0, le=MAX_MEMORY_GB)
-    storage_gb: StrictInt | None = Field(default=None, ge=0, le=MAX_MEMORY_GB)
-    price: StrictInt | None = Field(default=None, ge=0, le=MAX_PRICE)
-    stock: StrictInt | None = Field(default=None, ge=0, le=MAX_STOCK)
-    is_active: StrictBool | None = None
+    sku: Sku | None = Field(default=None, schema_extra={"json_schema_extra": not_null})
+    name: Name | None = Field(default=None, schema_extra={"json_schema_extra": not_null})
+    category: Category | None = Field(default=None, schema_extra={"json_schema_extra": not_null})
+    series: Series | None = None
+    color: Color | None = None
+    ram_gb: Memory | None = None
+    storage_gb: Memory | None = None
+    price: Price | None = Field(default=None, schema_extra={"json_schema_extra": not_null})
+    stock: Stock | None = Field(default=None, schema_extra={"json_schema_extra": not_null})
+    is_active: StrictBool | None = Field(default=None, schema_extra={"json_schema_extra": not_null})
     launch_date: IsoDate | None = None
-    version: StrictInt | None = Field(default=None, ge=1, le=MAX_INT32)
+    version: Version | None = None
 
     @field_validator("sku", "name", "category", "price", "stock", "is_active", mode="before")
     @classmethod

@@ -110,6 +110,10 @@ TABLE = [
     Hostile("PATCH", "/products/{product}", 422, "validation_error", json={"launch_date": 0}),
     Hostile("PATCH", "/products/{product}", 422, "validation_error", json={"launch_date": "1654646400"}),
     Hostile("PATCH", "/products/{product}", 422, "validation_error", json={"updated_at": 0}),
+    # bodies that are not text at all
+    Hostile("POST", "/products", 422, "validation_error", content=b"\xff\xfe)\x1d"),
+    Hostile("PATCH", "/users/1", 422, "validation_error", content=b"\x1d$I\xff"),
+    Hostile("POST", "/auth/refresh", 422, "validation_error", content=b"\xff", signed_in=False),
     # text in bodies that PostgreSQL or UTF-8 cannot store
     Hostile("PATCH", "/products/{product}", 422, "validation_error", json={"name": "a\x00b"}),
     Hostile(

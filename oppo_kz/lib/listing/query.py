@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from oppo_kz.core.errors import InvalidFilterError, InvalidSortError, ValidationFailedError
+from oppo_kz.core.types import SPACES
 from oppo_kz.lib.listing.spec import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -26,6 +27,7 @@ from oppo_kz.lib.listing.spec import (
 MAX_PAGE = 2**31 - 1
 MAX_IN_VALUES = 500
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -70,26 +72,33 @@ def _parse_scalar(spec: FieldSpec, raw: str, parameter: str) -> Any:
     if raw == "":
         raise filter_error(parameter, "needs a value.", field=spec.name, value=raw)
     if spec.kind is Kind.integer:
-        if not _INT_RE.match(raw.strip()):
+        if not _INT_RE.match(raw.strip(SPACES)):
             raise filter_error(parameter, f"{raw!r} is not an integer.", field=spec.name, value=raw)
         return int(raw)
     if spec.kind is Kind.boolean:
-        lowered = raw.strip().lower()
+        lowered = raw.strip(SPACES).lower()
         if lowered not in ("true", "false"):
             raise filter_error(parameter, f"{raw!r} is not true or false.", field=spec.name, value=raw)
         return lowered == "true"
     if spec.kind is Kind.date:
-        try:
-            return date.fromisoformat(raw.strip())
-        except ValueError:
-            raise filter_error(
-                parameter, f"{raw!r} is not an ISO date (YYYY-MM-DD).", field=spec.name, value=raw
-            ) from None
+        return _parse_date(raw, parameter, spec.name)
     if spec.kind is Kind.datetime:
         return _parse_datetime(raw, parameter, spec.name)
     if spec.kind is Kind.enum:
-        return raw.strip().lower()  # checked against the choices by the validator
+        return raw.strip(SPACES).lower()  # checked against the choices by the validator
     return raw
+
+
+def _parse_date(raw: str, parameter: str, field: str) -> date:
+    text = raw.strip(SPACES)
+    try:
+        if not _DATE_RE.fullmatch(text):  # fromisoformat also takes 20250131 and 2025-W05-1
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise filter_error(
+            parameter, f"{raw!r} is not an ISO date (YYYY-MM-DD).", field=field, value=raw
+        ) from None
 
 
 def _parse_datetime(raw: str, parameter: str, field: str) -> datetime:
@@ -135,7 +144,7 @@ def parse_filter(spec: ListSpec, key: str, raw: str) -> Filter:
 
 
 def _parse_int_parameter(name: str, raw: str) -> int:
-    if not _INT_RE.match(raw.strip()):
+    if not _INT_RE.match(raw.strip(SPACES)):
         raise ValidationFailedError(
             [{"field": name, "message": f"{name} must be a whole number, not {raw!r}."}],
             f"The {name} parameter is not valid.",
@@ -148,9 +157,9 @@ def _parse_sort(raw: str) -> tuple[SortKey, ...]:
         return ()
     keys = []
     for item in raw.split(","):
-        name = item.strip()
-        descending = name.startswith("-")
-        name = name.lstrip("+-").strip()
+        text = item.strip(SPACES)
+        descending = text.startswith("-")
+        name = text[1:] if text[:1] in ("+", "-") else text
         keys.append(SortKey(name if name else item, descending))
     return tuple(keys)
 
@@ -329,21 +338,18 @@ def _check_paging(query: ListQuery) -> None:
         raise ValidationFailedError(errors, "The paging parameters are not valid.")
 
 
-def _check_sort(spec: ListSpec, sort: tuple[SortKey, ...]) -> None:
+def _check_sort(spec: ListSpec, sort: tuple[SortKey, ...]) -> tuple[SortKey, ...]:
+    """The sort keys, each field once: `price,-price` orders by price (SQL would do the same)."""
     allowed = spec.sortable
-    seen: set[str] = set()
+    kept: dict[str, SortKey] = {}
     for key in sort:
         if key.field not in allowed:
             raise InvalidSortError(
                 f"Sort {key.field!r}: unknown field; sort by {', '.join(allowed)}.",
                 details={"parameter": "sort", "field": key.field, "allowed": list(allowed)},
             )
-        if key.field in seen:
-            raise InvalidSortError(
-                f"Sort {key.field!r}: the field is given more than once.",
-                details={"parameter": "sort", "field": key.field, "allowed": list(allowed)},
-            )
-        seen.add(key.field)
+        kept.setdefault(key.field, key)
+    return tuple(kept.values())
 
 
 def _check_q(q: Any) -> str | None:
@@ -361,11 +367,11 @@ def _check_q(q: Any) -> str | None:
 def validate_query(spec: ListSpec, query: ListQuery) -> ListQuery:
     """Check a query built in code or parsed from a URL; return it with values normalised."""
     _check_paging(query)
-    _check_sort(spec, query.sort)
+    sort = _check_sort(spec, query.sort)
     q = _check_q(query.q)
     if q is not None and spec.search is None:
         raise InvalidFilterError(f"The {spec.name} list has no text search.", details={"parameter": "q"})
     filters = tuple(validate_filter(spec, f) for f in query.filters)
-    if filters == query.filters and q == query.q:
+    if filters == query.filters and q == query.q and sort == query.sort:
         return query
-    return replace(query, filters=filters, q=q)
+    return replace(query, filters=filters, q=q, sort=sort)
