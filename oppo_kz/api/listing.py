@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from oppo_kz.core.types import SPACE_CLASS
+from oppo_kz.core.types import NO_NUL_PATTERN, SPACE_CLASS
 from oppo_kz.lib.listing import MAX_IN_VALUES, MAX_PAGE, MAX_PAGE_SIZE, FieldSpec, Kind, ListSpec
 
 _VALUE_SCHEMA: dict[Kind, dict[str, Any]] = {
     Kind.integer: {"type": "integer"},
-    Kind.text: {"type": "string", "minLength": 1, "pattern": r"^[^\x00]*$"},
+    Kind.text: {"type": "string", "minLength": 1, "pattern": NO_NUL_PATTERN},
     Kind.enum: {"type": "string"},
     Kind.boolean: {"type": "boolean"},
     Kind.date: {"type": "string", "format": "date"},
@@ -64,7 +64,7 @@ def _paging_parameters(spec: ListSpec) -> list[dict[str, Any]]:
                 "name": "q",
                 "in": "query",
                 "description": f"Case-insensitive search over {' and '.join(spec.search.fields)}.",
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "pattern": NO_NUL_PATTERN},
             }
         )
     return params

@@ -41,18 +41,22 @@ class PermissionsResponse(BaseModel):
     permissions: dict[str, bool]
 
 
+_LOGIN_JSON = LoginRequest.model_json_schema()
+# The OAuth2 form (the docs' Authorize button) is checked by the same model: `username` is the email.
+_LOGIN_FORM = {
+    "type": "object",
+    "properties": {
+        "username": _LOGIN_JSON["properties"]["email"],
+        "password": _LOGIN_JSON["properties"]["password"],
+    },
+    "required": ["username", "password"],
+}
 _LOGIN_BODY_SCHEMA: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": LoginRequest.model_json_schema()},
-            "application/x-www-form-urlencoded": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
-                    "required": ["username", "password"],
-                }
-            },
+            "application/json": {"schema": _LOGIN_JSON},
+            "application/x-www-form-urlencoded": {"schema": _LOGIN_FORM},
         },
     }
 }
