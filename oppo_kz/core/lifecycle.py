@@ -57,9 +57,5 @@ class Drain:
                     await self._idle.wait()
         return not self._watchers
 
-    def reset(self) -> None:
-        """Forget a shutdown (tests run several servers in one process)."""
-        self.started = False
-
 
 drain = Drain()
