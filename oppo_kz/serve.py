@@ -9,25 +9,32 @@ UI, Reflex's `/_event` socket and the REST API share one port (`PORT`, default 3
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hashlib
 import json
 import logging
 import logging.config
 import os
 import re
+import select
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote_plus
+
+from starlette.types import ASGIApp
 
 from oppo_kz.core.config import PROJECT_ROOT, ConfigError, Settings, get_settings
+from oppo_kz.core.lifecycle import drain
 
 logger = logging.getLogger("oppo_kz.serve")
 
-# `token=` in a query string, also with the name percent-encoded (`tok%65n=` reaches the app as `token`).
-_TOKEN_NAME = "".join(f"(?:{c}|%{ord(c):02x})" for c in "token")
-_TOKEN_IN_QUERY = re.compile(rf"((?:access(?:_|%5f))?{_TOKEN_NAME}=)[^&\s\"']+", re.IGNORECASE)
+# A `name=value` pair of a query string (or a form body quoted in a message).
+_QUERY_PAIR = re.compile(r"(?P<lead>^|[?&;\s\"'])(?P<name>[^=&;?#\s\"']+)=(?P<value>[^&;#\s\"']*)")
 # A JWT anywhere else (a traceback, an object's repr): every one of ours starts with `eyJ` ('{"').
 _JWT = re.compile(r"(?<![\w-])eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}", re.ASCII)
 _REDACTED = "[redacted]"
@@ -35,9 +42,24 @@ _BUILD_INPUTS = ("oppo_kz", "assets", "rxconfig.py", "reflex.lock")
 _STAMP = "oppo_build_stamp.json"
 
 
+def is_secret_name(name: str) -> bool:
+    """Whether a parameter carries a secret: password, token, access/refresh_token, anything *secret*.
+
+    The name is judged as the app reads it: `tok%65n` and `Pass%77ord` are `token` and `password`.
+    """
+    plain = unquote_plus(name).lower()
+    return "password" in plain or "secret" in plain or plain.endswith("token") or plain in ("passwd", "pwd")
+
+
+def _redact_pair(found: re.Match[str]) -> str:
+    if not found["value"] or not is_secret_name(found["name"]):
+        return found[0]
+    return f"{found['lead']}{found['name']}={_REDACTED}"
+
+
 def redact_tokens(text: str) -> str:
-    """Replace access and refresh tokens in `text` with `[redacted]`."""
-    return _JWT.sub(_REDACTED, _TOKEN_IN_QUERY.sub(rf"\1{_REDACTED}", text))
+    """Replace secrets in `text` with `[redacted]`: secret query parameters' values and any JWT."""
+    return _JWT.sub(_REDACTED, _QUERY_PAIR.sub(_redact_pair, text))
 
 
 def _redact_arg(arg: object) -> object:
@@ -54,7 +76,7 @@ def _redact_arg(arg: object) -> object:
 
 
 class RedactTokens(logging.Filter):
-    """Keep tokens (the WebSocket's `?token=`, any JWT) out of every log line, traceback included.
+    """Keep secrets (`?token=`, `?password=`, `?…secret…=`, any JWT) out of every log line and traceback.
 
     Uvicorn logs WebSocket handshakes on `uvicorn.error` and requests on `uvicorn.access`, both with
     the query string as an argument; this filter sits on the one handler every logger reaches.
@@ -189,6 +211,68 @@ def ensure_frontend(settings: Settings, *, force: bool = False) -> bool:
     return True
 
 
+def asgi_app() -> ASGIApp:
+    """The app uvicorn serves: Reflex with the API mounted, behind the API's strict path check.
+
+    Reflex mounts everything under a pattern that stops at a newline, so an API path with a control
+    character must be answered before Reflex sees it (see oppo_kz/api/paths.py).
+    """
+    from oppo_kz.api.app import API_PREFIX
+    from oppo_kz.api.paths import StrictPaths
+    from oppo_kz.oppo_kz import app
+
+    return StrictPaths(app(), prefix=API_PREFIX)
+
+
+# How long shutdown waits for connections that are open but whose request has not been read yet.
+ARRIVAL_WAIT_SECONDS = 2.0
+# How long the live feeds get to send their 1001 close frames.
+FEED_CLOSE_SECONDS = 1.0
+
+
+def _awaiting_first_request(connection: object) -> bool:
+    """An HTTP connection with no request started and no response sent yet (its request may be on
+    the wire, unread), as opposed to an idle keep-alive one. uvicorn would close both at once."""
+    return (
+        getattr(connection, "cycle", True) is None
+        and getattr(connection, "timeout_keep_alive_task", True) is None
+    )
+
+
+def _backlog_waiting(servers: list[asyncio.Server]) -> bool:
+    """Whether a listening socket has connections the kernel accepted but the loop has not yet."""
+    listening = [sock.fileno() for server in servers for sock in server.sockets]
+    return bool(listening) and bool(select.select(listening, [], [], 0)[0])
+
+
+def _graceful_server(config: Any) -> Any:
+    import uvicorn
+
+    class GracefulServer(uvicorn.Server):
+        """uvicorn's shutdown, preceded by what it lacks: live sockets closed with 1001, and requests
+        already sent — still in the kernel's accept queue or unread on a new connection — taken in
+        before uvicorn closes every connection it thinks idle."""
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            logger.info("shutting down: closing live sockets (1001), then finishing requests in flight")
+            await drain.finish(FEED_CLOSE_SECONDS)
+            deadline = time.monotonic() + min(
+                ARRIVAL_WAIT_SECONDS, self.config.timeout_graceful_shutdown or 0
+            )
+            # Neither the accept queue nor uvicorn's connection state has an event to wait on: poll.
+            while time.monotonic() < deadline and _backlog_waiting(self.servers):  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+            for server in self.servers:
+                server.close()  # stop accepting (uvicorn's own shutdown does it again, harmlessly)
+            while time.monotonic() < deadline and any(  # noqa: ASYNC110
+                _awaiting_first_request(c) for c in self.server_state.connections
+            ):
+                await asyncio.sleep(0.01)
+            await super().shutdown(sockets)
+
+    return GracefulServer(config)
+
+
 def serve(settings: Settings, host: str, *, with_ui: bool = True) -> None:
     """Serve the built UI, Reflex's socket and the API on one port with uvicorn."""
     import uvicorn
@@ -203,8 +287,8 @@ def serve(settings: Settings, host: str, *, with_ui: bool = True) -> None:
         }
     )
     logger.info("serving http://%s:%d (UI, /_event and /api/v1)", host, settings.PORT)
-    uvicorn.run(
-        "oppo_kz.oppo_kz:app",
+    config = uvicorn.Config(
+        "oppo_kz.serve:asgi_app",
         factory=True,
         host=host,
         port=settings.PORT,
@@ -212,8 +296,9 @@ def serve(settings: Settings, host: str, *, with_ui: bool = True) -> None:
         proxy_headers=True,
         forwarded_allow_ips=settings.FORWARDED_ALLOW_IPS,
         ws_max_size=1 << 20,
-        timeout_graceful_shutdown=5,
+        timeout_graceful_shutdown=settings.SHUTDOWN_GRACE_SECONDS,
     )
+    _graceful_server(config).run()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -260,8 +345,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def _port_problem(host: str, port: int) -> str | None:
     """Say so in one line when the port is taken, before spending time on migrations and a build."""
-    import socket
-
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         # As uvicorn does: a port whose last server just stopped (TIME_WAIT) is free to serve on.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

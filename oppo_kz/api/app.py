@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from oppo_kz.api import health
-from oppo_kz.api.errors import error_response, install_error_handlers
+from oppo_kz.api import health, openapi
+from oppo_kz.api.errors import error_response, install_error_handlers, internal_error_response
+from oppo_kz.api.paths import StrictPaths
 from oppo_kz.core.config import get_settings
 from oppo_kz.domains import domain_modules
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1 << 20
+logger = logging.getLogger("oppo_kz.api")
 
 
 def create_api() -> FastAPI:
@@ -29,13 +32,47 @@ def create_api() -> FastAPI:
     )
     install_error_handlers(api)
     api.add_middleware(BodyLimit)  # no request of this API needs more than 1 MiB
+    api.add_middleware(StrictPaths)
+    api.add_middleware(AnswerCrashes)  # the outermost of ours: it sees what the others raise
     v1 = APIRouter(prefix=API_PREFIX)
     v1.include_router(health.router)
     for module in domain_modules("api"):
         for router in module.routers:
             v1.include_router(router)
     api.include_router(v1)
+    openapi.install(api)
     return api
+
+
+class AnswerCrashes:
+    """A crash becomes a 500 in the contract's body, and the exception ends here.
+
+    Starlette's own last-resort handler answers and then re-raises, so uvicorn logs a second
+    traceback and drops the keep-alive connection without a `Connection: close`: the client's next
+    request on it fails. Answering here keeps the connection usable, as after any other error.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            if started:  # half a response is out: only closing the connection can tell the client
+                raise
+            logger.error("unhandled error on %s %s", scope.get("method"), scope.get("path"), exc_info=exc)
+            await internal_error_response()(scope, receive, send)
 
 
 class BodyLimit:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -28,6 +29,9 @@ _STATUS_CODES = {
     429: "rate_limited",
     503: "service_unavailable",
 }
+
+
+_UNREADABLE_BODY = "There was an error parsing the body"
 
 
 def error_body(error_code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -68,8 +72,16 @@ async def _domain_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status_code, exc.error_code, exc.message, exc.details, headers)
 
 
-async def _request_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _request_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    literal = _literal_methods(request)
+    if literal and request.method not in literal:
+        # PATCH /sales/export reached PATCH /sales/{sale_id} with the id "export"; but the client
+        # named the export route, which has no PATCH: that is a 405, as for any other method.
+        allowed = _allowed_methods(request, "")
+        message = f"{request.method} is not allowed on {request.url.path}."
+        headers = {"Allow": ", ".join(allowed)}
+        return error_response(405, "method_not_allowed", message, {"allowed": allowed}, headers)
     errors = validation_errors(list(exc.errors()))
     return error_response(422, "validation_error", "Some fields are not valid.", {"errors": errors})
 
@@ -80,18 +92,67 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     message = exc.detail if isinstance(exc.detail, str) else "The request cannot be processed."
     details: dict[str, Any] = {}
     headers = getattr(exc, "headers", None)
+    if exc.status_code == 400 and message == _UNREADABLE_BODY:
+        # FastAPI's answer to a body that is not even text (invalid UTF-8): a body error like any other.
+        errors = [{"field": "body", "message": "The body is not valid JSON (it is not UTF-8 text)."}]
+        return error_response(422, "validation_error", "Some fields are not valid.", {"errors": errors})
     if exc.status_code == 404 and message == "Not Found":
         message = f"There is no API route {request.method} {request.url.path}."
     elif exc.status_code == 405:
-        allowed = (headers or {}).get("Allow", "")
+        allowed = _allowed_methods(request, (headers or {}).get("Allow", ""))
         message = f"{request.method} is not allowed on {request.url.path}."
-        details = {"allowed": [m.strip() for m in allowed.split(",") if m.strip()]}
+        details = {"allowed": allowed}
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
     return error_response(exc.status_code, code, message, details, headers=headers)
+
+
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+_AllowTable = list[tuple[re.Pattern[str], set[str], bool]]
+
+
+def _allow_table(request: Request) -> _AllowTable:
+    """Each documented path as a pattern, its methods, and whether it has no `{parameter}`."""
+    app = request.app
+    table: _AllowTable | None = getattr(app.state, "allow_table", None)
+    if table is None:
+        table = []
+        for template, operations in app.openapi().get("paths", {}).items():
+            pattern = "/".join("[^/]+" if p.startswith("{") else re.escape(p) for p in template.split("/"))
+            methods = {m.upper() for m in operations} & set(_METHOD_ORDER)
+            methods |= {"HEAD"} if "GET" in methods else set()
+            table.append((re.compile(pattern), methods, "{" not in template))
+        app.state.allow_table = table
+    return table
+
+
+def _literal_methods(request: Request) -> set[str]:
+    """The methods of the documented path spelled exactly like this one (no parameter in it)."""
+    path = request.url.path
+    return set().union(
+        *(m for pattern, m, literal in _allow_table(request) if literal and pattern.fullmatch(path))
+    )
+
+
+def _allowed_methods(request: Request, fallback: str) -> list[str]:
+    """Every documented method of this path (Starlette's own 405 names only its first route's)."""
+    # A path spelled like a route (/sales/export) is that route, not /sales/{sale_id} with an odd id.
+    methods = _literal_methods(request) or set().union(
+        *(m for pattern, m, _ in _allow_table(request) if pattern.fullmatch(request.url.path))
+    )
+    methods = methods or {m.strip() for m in fallback.split(",") if m.strip()}
+    return sorted(methods, key=lambda m: (_METHOD_ORDER.index(m) if m in _METHOD_ORDER else 9, m))
+
+
+def internal_error_response() -> JSONResponse:
+    """The 500 answer: no stack trace, no SQL, only that it was logged."""
+    return error_response(500, "internal_error", "Something went wrong on our side. It has been logged.")
 
 
 async def _unhandled_error(request: Request, exc: Exception) -> JSONResponse:
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, "internal_error", "Something went wrong on our side. It has been logged.")
+    return internal_error_response()
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -13,6 +13,7 @@ from oppo_kz.api.deps import current_user, oauth2_scheme
 from oppo_kz.auth.downloads import redeem_download_token
 from oppo_kz.auth.service import Principal
 from oppo_kz.core.db import session_scope
+from oppo_kz.core.types import NO_NUL_PATTERN
 from oppo_kz.lib.export import FORMATS, export_chunks
 from oppo_kz.lib.formatting import file_stamp
 
@@ -24,7 +25,12 @@ def _exporter(
     request: Request,
     token: Annotated[str | None, Depends(oauth2_scheme)],
     download_token: Annotated[
-        str | None, Query(description="A one-time link from the UI, instead of a bearer token.")
+        str | None,
+        Query(
+            description="A one-time link from the UI, instead of a bearer token.",
+            max_length=4096,
+            pattern=NO_NUL_PATTERN,
+        ),
     ] = None,
 ) -> Principal:
     if download_token:

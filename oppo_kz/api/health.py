@@ -7,6 +7,7 @@ import logging
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from oppo_kz.api.openapi import errors
 from oppo_kz.core.config import get_settings
 from oppo_kz.core.db import ping_database
 from oppo_kz.core.errors import ServiceUnavailableError
@@ -21,7 +22,7 @@ class Health(BaseModel):
     database: str
 
 
-@router.get("/health", response_model=Health)
+@router.get("/health", response_model=Health, responses=errors(503))
 def health() -> Health:
     """Say whether the app and its database answer."""
     try:

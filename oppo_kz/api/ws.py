@@ -1,6 +1,7 @@
 """Serving a live feed over a WebSocket: the checks before `accept`, then events out, pings answered.
 
-Close codes (docs/websocket.md): 4401 no, bad or expired token (also when it expires while the
+Close codes (docs/websocket.md): 1001 the server is shutting down (reconnect, to another instance);
+4401 no, bad or expired token (also when it expires while the
 socket is open, or its login ends: logout, a disabled user, a reused refresh token); 4403 a foreign
 `Origin` or a role without the feed's permission; 4408 the client fell behind (its queue filled up
 or one send blocked for SEND_TIMEOUT) and must reconnect and reload. A refused socket is accepted
@@ -23,9 +24,11 @@ from starlette.concurrency import run_in_threadpool
 from oppo_kz.auth.live import FeedGrant, ends_grant, subscribe_login_ends
 from oppo_kz.core.errors import AuthError, PermissionDeniedError
 from oppo_kz.core.events import Event, Subscription
+from oppo_kz.core.lifecycle import drain
 
 logger = logging.getLogger(__name__)
 
+CLOSE_GOING_AWAY = 1001
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_SLOW = 4408
@@ -34,6 +37,7 @@ SEND_TIMEOUT = 5.0
 # How long a close frame may wait for room in a stalled connection before we give up on it.
 CLOSE_TIMEOUT = 1.0
 TOO_SLOW = "Too slow: reconnect and reload."
+GOING_AWAY = "The server is shutting down: reconnect."
 
 
 class FeedReader(Protocol):
@@ -52,11 +56,17 @@ class FeedConnection:
     falls behind; `run()` returns the close code and reason (None when the client left)."""
 
     def __init__(
-        self, websocket: WebSocket, reader: FeedReader, events: Subscription, dropped: asyncio.Event
+        self,
+        websocket: WebSocket,
+        reader: FeedReader,
+        events: Subscription,
+        dropped: asyncio.Event,
+        draining: asyncio.Event,
     ) -> None:
         self.websocket = websocket
         self.reader = reader
         self.grant = reader.grant
+        self.draining = draining
         self.events = events
         self.dropped = dropped
         self.login_ends = subscribe_login_ends()
@@ -105,6 +115,10 @@ class FeedConnection:
         await self.dropped.wait()
         self._finish(CLOSE_TOO_SLOW, TOO_SLOW)
 
+    async def _watch_shutdown(self) -> None:
+        await self.draining.wait()
+        self._finish(CLOSE_GOING_AWAY, GOING_AWAY)
+
     async def _watch_login(self) -> None:
         while not ends_grant(await self.login_ends.get(), self.grant):
             pass
@@ -120,6 +134,7 @@ class FeedConnection:
                     self._expire,
                     self._watch_overflow,
                     self._watch_login,
+                    self._watch_shutdown,
                 ):
                     tasks.start_soon(task)
         finally:
@@ -133,19 +148,32 @@ async def serve_feed(
     subscribe: Callable[[Callable[[], None]], Subscription],
 ) -> None:
     """Check the caller (`authorize`, run in a thread), then stream its subscription's events."""
-    try:
-        reader = await run_in_threadpool(authorize)
-    except PermissionDeniedError as exc:
-        await refuse(websocket, CLOSE_FORBIDDEN, exc.message)
-        return
-    except AuthError as exc:
-        await refuse(websocket, CLOSE_UNAUTHORIZED, exc.message)
-        return
+    with drain.watching() as draining:  # shutdown waits for the close frame, not only for run()
+        if draining.is_set():
+            await refuse(websocket, CLOSE_GOING_AWAY, GOING_AWAY)
+            return
+        try:
+            reader = await run_in_threadpool(authorize)
+        except PermissionDeniedError as exc:
+            await refuse(websocket, CLOSE_FORBIDDEN, exc.message)
+            return
+        except AuthError as exc:
+            await refuse(websocket, CLOSE_UNAUTHORIZED, exc.message)
+            return
+        await _stream(websocket, reader, subscribe, draining)
+
+
+async def _stream(
+    websocket: WebSocket,
+    reader: FeedReader,
+    subscribe: Callable[[Callable[[], None]], Subscription],
+    draining: asyncio.Event,
+) -> None:
     dropped = asyncio.Event()
     events = subscribe(dropped.set)
     try:
         await websocket.accept()
-        code, reason = await FeedConnection(websocket, reader, events, dropped).run()
+        code, reason = await FeedConnection(websocket, reader, events, dropped, draining).run()
         if code == CLOSE_TOO_SLOW:
             user = reader.grant.principal.id
             logger.info("live feed %s: user %s fell behind and was dropped", websocket.url.path, user)

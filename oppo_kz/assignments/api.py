@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Request, Response, status
 
 from oppo_kz.api.deps import CurrentUser, ReadSession, WriteSession, require
 from oppo_kz.api.listing import json_page, list_openapi
+from oppo_kz.api.openapi import errors
+from oppo_kz.api.paths import RowId
 from oppo_kz.api.versioning import VersionedWrite, versioned_write, with_etag
 from oppo_kz.assignments import service as assignments
 from oppo_kz.assignments.models import (
@@ -35,7 +37,7 @@ _LIST["openapi_extra"]["parameters"].append(
 )
 
 
-@router.get("", response_model=AssignmentsPage, **_LIST)
+@router.get("", response_model=AssignmentsPage, responses=errors(400), **_LIST)
 def list_assignments(request: Request, session: ReadSession, actor: CurrentUser) -> Response:
     """A page of the assignments you may see; `active_on=YYYY-MM-DD` keeps those running that day."""
     query, active_on = assignments.parse_query(request.query_params.multi_items())
@@ -44,7 +46,12 @@ def list_assignments(request: Request, session: ReadSession, actor: CurrentUser)
     )
 
 
-@router.post("", response_model=AssignmentPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=AssignmentPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=errors(403, 409),
+)
 def create_assignment(
     body: AssignmentCreate, session: WriteSession, actor: Manager, response: Response
 ) -> Assignment:
@@ -54,9 +61,9 @@ def create_assignment(
     return with_etag(response, assignment)
 
 
-@router.get("/{assignment_id}", response_model=AssignmentPublic)
+@router.get("/{assignment_id}", response_model=AssignmentPublic, responses=errors(404))
 def get_assignment(
-    assignment_id: int, session: ReadSession, actor: CurrentUser, response: Response
+    assignment_id: RowId, session: ReadSession, actor: CurrentUser, response: Response
 ) -> Assignment:
     """One assignment, with its version as the ETag."""
     return with_etag(
@@ -64,16 +71,21 @@ def get_assignment(
     )
 
 
-@router.patch("/{assignment_id}", response_model=AssignmentPublic)
-def update_assignment(assignment_id: int, body: AssignmentUpdate, write: Editor) -> Assignment:
+@router.patch("/{assignment_id}", response_model=AssignmentPublic, responses=errors(403, 404, 409))
+def update_assignment(assignment_id: RowId, body: AssignmentUpdate, write: Editor) -> Assignment:
     """Change the dates (end an assignment with `ends_on`); a stale `version` is 409."""
     return write.tagged(
         assignments.update_assignment(**write.args, assignment_id=assignment_id, changes=body)
     )
 
 
-@router.delete("/{assignment_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_assignment(assignment_id: int, write: Editor) -> Response:
+@router.delete(
+    "/{assignment_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=errors(403, 404, 409),
+)
+def delete_assignment(assignment_id: RowId, write: Editor) -> Response:
     """Remove an assignment."""
     assignments.delete_assignment(**write.args, assignment_id=assignment_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelConfig
 
 from oppo_kz.core.db import UTCDateTime, utcnow
-from oppo_kz.core.types import ReadOnlyEcho, StrictInt
+from oppo_kz.core.types import IsoDate, ReadOnlyEcho, RowId, Version, required
 
 # Dates outside this range are typing mistakes, not assignments.
 MIN_DATE = date(2000, 1, 1)
@@ -61,18 +61,18 @@ class _AssignmentInput(SQLModel):
 
 
 class AssignmentCreate(_AssignmentInput):
-    store_id: StrictInt = Field(ge=1, le=2**31 - 1)
-    user_id: StrictInt = Field(ge=1, le=2**31 - 1)
-    starts_on: date
-    ends_on: date | None = None
+    store_id: RowId
+    user_id: RowId
+    starts_on: IsoDate
+    ends_on: IsoDate | None = None
 
 
 class AssignmentUpdate(_AssignmentInput, ReadOnlyEcho):
     """Change the dates (e.g. end an assignment); the store and the promoter stay."""
 
-    starts_on: date | None = None
-    ends_on: date | None = None
-    version: StrictInt | None = Field(default=None, ge=1)
+    starts_on: IsoDate | None = required()
+    ends_on: IsoDate | None = None
+    version: Version | None = None
 
     @field_validator("starts_on", mode="before")
     @classmethod

@@ -6,25 +6,26 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from oppo_kz.api.deps import ClientInfo, CurrentUser, WriteSession
+from oppo_kz.api.openapi import errors
 from oppo_kz.auth import service as auth
 from oppo_kz.auth.permissions import permissions_for
+from oppo_kz.core.types import Text
 from oppo_kz.users.models import Role, UserPublic
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 class LoginRequest(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
-
-    email: str = Field(min_length=1, max_length=254)
-    password: str = Field(min_length=1, max_length=1024)
+    # Any text may be tried (a wrong one is 401); the password is taken exactly as typed.
+    email: Annotated[str, Text(max_length=254, require_text=True)]
+    password: Annotated[str, Text(max_length=1024, min_length=1, trim=False)]
 
 
 class RefreshRequest(BaseModel):
-    refresh_token: str = Field(min_length=1, max_length=4096)
+    refresh_token: Annotated[str, Text(max_length=4096, min_length=1, trim=False)]
 
 
 class TokenResponse(BaseModel):
@@ -40,18 +41,22 @@ class PermissionsResponse(BaseModel):
     permissions: dict[str, bool]
 
 
+_LOGIN_JSON = LoginRequest.model_json_schema()
+# The OAuth2 form (the docs' Authorize button) is checked by the same model: `username` is the email.
+_LOGIN_FORM = {
+    "type": "object",
+    "properties": {
+        "username": _LOGIN_JSON["properties"]["email"],
+        "password": _LOGIN_JSON["properties"]["password"],
+    },
+    "required": ["username", "password"],
+}
 _LOGIN_BODY_SCHEMA: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": LoginRequest.model_json_schema()},
-            "application/x-www-form-urlencoded": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
-                    "required": ["username", "password"],
-                }
-            },
+            "application/json": {"schema": _LOGIN_JSON},
+            "application/x-www-form-urlencoded": {"schema": _LOGIN_FORM},
         },
     }
 }
@@ -82,7 +87,9 @@ async def _login_body(request: Request) -> LoginRequest:
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
 
 
-@router.post("/login", response_model=TokenResponse, openapi_extra=_LOGIN_BODY_SCHEMA)
+@router.post(
+    "/login", response_model=TokenResponse, openapi_extra=_LOGIN_BODY_SCHEMA, responses=errors(401, 429)
+)
 def login(
     credentials: Annotated[LoginRequest, Depends(_login_body)], session: WriteSession, client: ClientInfo
 ) -> dict[str, Any]:
@@ -94,13 +101,15 @@ def login(
     return pair.to_response()
 
 
-@router.post("/refresh", response_model=TokenResponse)
+@router.post("/refresh", response_model=TokenResponse, responses=errors(401))
 def refresh(body: RefreshRequest, session: WriteSession) -> dict[str, Any]:
     """Trade a refresh token (once) for a new pair."""
     return auth.refresh(session=session, refresh_token=body.refresh_token).to_response()
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+@router.post(
+    "/logout", status_code=status.HTTP_204_NO_CONTENT, response_class=Response, responses=errors(401)
+)
 def logout(body: RefreshRequest, session: WriteSession) -> Response:
     """End the login this refresh token belongs to."""
     auth.logout(session=session, refresh_token=body.refresh_token)

@@ -140,9 +140,13 @@ def authenticate(
     ip: str | None = None,
     limiter: LoginLimiter = login_limiter,
 ) -> TokenPair:
-    """Check the email and password and open a new login; the same 401 for every failure."""
+    """Check the email and password and open a new login; the same 401 for every failure.
+
+    `ip` is the client address as the server sees it (proxy headers count only from
+    FORWARDED_ALLOW_IPS); the limiter throttles by it and by (email, address), before bcrypt.
+    """
     key = normalize_email(email)
-    limiter.check(key)
+    attempt = limiter.reserve(email=key, address=ip)
     found = session.exec(select(User.id, User.password_hash, User.is_active).where(User.email == key)).first()
     # End the lookup's transaction before bcrypt: a quarter of a second per login must never hold
     # SQLite's write lock (or a PostgreSQL snapshot) while other writers wait.
@@ -155,9 +159,8 @@ def authenticate(
         if verify_password(password, password_hash) and is_active:
             user = session.get(User, user_id)
     if user is None or user.id is None or not user.is_active:  # also: disabled or deleted meanwhile
-        limiter.record_failure(key)
-        raise InvalidCredentialsError()
-    limiter.reset(key)
+        raise InvalidCredentialsError()  # the reserved attempt stays counted as a failure
+    attempt.succeeded()
     now = utcnow().replace(microsecond=0)
     auth_session = AuthSession(
         id=uuid.uuid4().hex,

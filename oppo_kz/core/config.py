@@ -18,6 +18,8 @@ PLACEHOLDER_SECRET_KEYS = frozenset(
     {DEFAULT_SECRET_KEY, "change-me", "changeme", "secret", "replace-me-with-a-long-random-string"}
 )
 MIN_PROD_SECRET_LENGTH = 32
+# A long key of few distinct characters (`aaaa…a`) is long but guessable: ask for variety too.
+MIN_PROD_SECRET_DISTINCT = 16
 
 
 class ConfigError(RuntimeError):
@@ -83,6 +85,20 @@ class Settings(BaseSettings):
     TIMEZONE: str = "Asia/Almaty"
     # How many days back a promoter may report a sale (head office may enter older ones).
     SALE_MAX_AGE_DAYS: int = Field(default=3, ge=0, le=366)
+    # After SIGTERM, how long requests in flight may take to finish before they are cut (PaaS routers
+    # wait about 30 s between SIGTERM and SIGKILL).
+    SHUTDOWN_GRACE_SECONDS: int = Field(default=30, ge=0, le=600)
+    # Sign-in throttling (oppo_kz/auth/limiter.py): free failures per (email, client address) and per
+    # client address across emails within the window; past them each attempt waits LOGIN_DELAY_SECONDS
+    # after the latest failure, doubling up to LOGIN_MAX_DELAY_SECONDS. No account is ever locked.
+    LOGIN_FREE_FAILURES: int = Field(default=5, ge=1, le=1000)
+    LOGIN_ADDRESS_FREE_FAILURES: int = Field(default=30, ge=1, le=100_000)
+    LOGIN_DELAY_SECONDS: float = Field(default=1.0, gt=0, le=3600)
+    LOGIN_MAX_DELAY_SECONDS: float = Field(default=900, gt=0, le=86_400)
+    LOGIN_WINDOW_SECONDS: float = Field(default=900, gt=0, le=86_400)
+    # Where `python -m oppo_kz.backup` looks first for pg_dump/pg_restore (then PATH, then
+    # /usr/lib/postgresql/<newest>/bin).
+    PG_BIN: str | None = None
 
     @field_validator("DATABASE_URL")
     @classmethod
@@ -108,11 +124,13 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_placeholder_secret_in_prod(self) -> Settings:
         if self.ENV == "prod" and (
-            self.SECRET_KEY in PLACEHOLDER_SECRET_KEYS or len(self.SECRET_KEY) < MIN_PROD_SECRET_LENGTH
+            self.SECRET_KEY in PLACEHOLDER_SECRET_KEYS
+            or len(self.SECRET_KEY) < MIN_PROD_SECRET_LENGTH
+            or len(set(self.SECRET_KEY)) < MIN_PROD_SECRET_DISTINCT
         ):
             raise ValueError(
-                "ENV=prod needs a SECRET_KEY of at least "
-                f"{MIN_PROD_SECRET_LENGTH} random characters (not the default); "
+                f"ENV=prod needs a SECRET_KEY of at least {MIN_PROD_SECRET_LENGTH} random characters, "
+                f"{MIN_PROD_SECRET_DISTINCT} of them different (not the default); "
                 'generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
             )
         return self

@@ -17,6 +17,14 @@ from oppo_kz.core.errors import InvalidTokenError, TokenExpiredError
 ALGORITHM = "HS256"
 BCRYPT_MAX_BYTES = 72
 PASSWORD_MIN_LENGTH = 8
+# How the API documents a new password (the byte limit is bcrypt's; the text says so).
+PASSWORD_SCHEMA: dict[str, Any] = {
+    "format": "password",
+    "minLength": PASSWORD_MIN_LENGTH,
+    "maxLength": BCRYPT_MAX_BYTES,
+    "pattern": r"^[^\x00]*$",
+    "description": f"{PASSWORD_MIN_LENGTH} characters or more, at most {BCRYPT_MAX_BYTES} bytes in UTF-8.",
+}
 TokenType = Literal["access", "refresh", "download"]
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "type", "jti"]
 
@@ -25,7 +33,11 @@ def password_problem(password: str) -> str | None:
     """Say what is wrong with a new password, or None when it is acceptable."""
     if len(password) < PASSWORD_MIN_LENGTH:
         return f"Password must be at least {PASSWORD_MIN_LENGTH} characters."
-    if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
+    try:
+        encoded = password.encode("utf-8")
+    except UnicodeEncodeError:  # a lone UTF-16 surrogate from a JSON escape
+        return "Password must be text that UTF-8 can hold."
+    if len(encoded) > BCRYPT_MAX_BYTES:
         return f"Password must be at most {BCRYPT_MAX_BYTES} bytes in UTF-8."
     if "\x00" in password:
         return "Password must not contain NUL characters."

@@ -9,6 +9,8 @@ from starlette.concurrency import run_in_threadpool
 
 from oppo_kz.api.deps import CurrentUser, ReadSession, WriteSession, oauth2_scheme, require
 from oppo_kz.api.listing import LIST_DESCRIPTION, list_parameters
+from oppo_kz.api.openapi import errors
+from oppo_kz.api.paths import RowId
 from oppo_kz.api.versioning import VersionedWrite, versioned_write, with_etag
 from oppo_kz.auth import service as auth
 from oppo_kz.auth.permissions import Permission
@@ -38,6 +40,7 @@ Deleter = Annotated[VersionedWrite, versioned_write(Permission.products_delete)]
 @router.get(
     "",
     response_model=ProductsPage,
+    responses=errors(400),
     description=LIST_DESCRIPTION,
     openapi_extra={"parameters": list_parameters(products.PRODUCTS)},
 )
@@ -87,7 +90,9 @@ def _list_json(token: str | None, params: list[tuple[str, str]]) -> bytes:
         return products.list_products_json(session=session, actor=actor, query=query)
 
 
-@router.post("", response_model=ProductPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "", response_model=ProductPublic, status_code=status.HTTP_201_CREATED, responses=errors(403, 409)
+)
 def create_product(body: ProductCreate, session: WriteSession, actor: Creator, response: Response) -> Product:
     """Add a product; 409 when its SKU exists."""
     product = products.create_product(session=session, actor=actor, product_in=body)
@@ -95,26 +100,31 @@ def create_product(body: ProductCreate, session: WriteSession, actor: Creator, r
     return with_etag(response, product)
 
 
-@router.get("/{product_id}", response_model=ProductPublic)
-def get_product(product_id: int, session: ReadSession, actor: CurrentUser, response: Response) -> Product:
+@router.get("/{product_id}", response_model=ProductPublic, responses=errors(404))
+def get_product(product_id: RowId, session: ReadSession, actor: CurrentUser, response: Response) -> Product:
     """One product, with its version as the ETag."""
     return with_etag(response, products.get_product(session=session, actor=actor, product_id=product_id))
 
 
-@router.patch("/{product_id}", response_model=ProductPublic)
-def update_product(product_id: int, body: ProductUpdate, write: Editor) -> Product:
+@router.patch("/{product_id}", response_model=ProductPublic, responses=errors(403, 404, 409))
+def update_product(product_id: RowId, body: ProductUpdate, write: Editor) -> Product:
     """Change some fields; a stale `version` (body or If-Match) is 409."""
     return write.tagged(products.update_product(**write.args, product_id=product_id, changes=body))
 
 
-@router.put("/{product_id}", response_model=ProductPublic)
-def replace_product(product_id: int, body: ProductReplace, write: Editor) -> Product:
+@router.put("/{product_id}", response_model=ProductPublic, responses=errors(403, 404, 409))
+def replace_product(product_id: RowId, body: ProductReplace, write: Editor) -> Product:
     """Replace every field; a stale `version` (body or If-Match) is 409."""
     return write.tagged(products.replace_product(**write.args, product_id=product_id, product_in=body))
 
 
-@router.delete("/{product_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-def delete_product(product_id: int, write: Deleter) -> Response:
+@router.delete(
+    "/{product_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=errors(403, 404, 409),
+)
+def delete_product(product_id: RowId, write: Deleter) -> Response:
     """Delete a product; with If-Match, only if it is unchanged."""
     products.delete_product(**write.args, product_id=product_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import field_validator
 from sqlalchemy import CheckConstraint, Index
@@ -13,13 +12,21 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelConfig
 
 from oppo_kz.core.db import UTCDateTime, declare_unmodelled, utcnow
-from oppo_kz.core.types import CleanStr, ReadOnlyEcho, StrictBool, StrictInt, enum_column
+from oppo_kz.core.types import (
+    IsoDate,
+    ReadOnlyEcho,
+    StrictBool,
+    Text,
+    Version,
+    Whole,
+    enum_column,
+    not_null,
+)
 
 # Integer columns are 32-bit on PostgreSQL; keep every accepted number well inside that.
 MAX_PRICE = 1_000_000_000
 MAX_STOCK = 1_000_000_000
 MAX_MEMORY_GB = 65_536
-SKU_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,63}$")
 
 # Text search (migration 0002): an FTS5 trigram table on SQLite, pg_trgm indexes on PostgreSQL.
 SEARCH_TABLE = "products_fts"
@@ -76,20 +83,27 @@ class Product(ProductBase, table=True):
     version: int = Field(default=1)
 
 
+SKU_TEXT = Text(
+    max_length=64,
+    pattern=r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}",
+    message="SKU must be 1-64 letters, digits, '.', '_', '/' or '-', starting with a letter or digit",
+)
+Sku = Annotated[str, SKU_TEXT]
+Name = Annotated[str, Text(max_length=200, require_text=True)]
+Series = Annotated[str, Text(max_length=50)]
+Memory = Annotated[int, Whole(0, MAX_MEMORY_GB)]
+Price = Annotated[int, Whole(0, MAX_PRICE)]
+Stock = Annotated[int, Whole(0, MAX_STOCK)]
+Color = Annotated[str, Text(max_length=40)]
+
+
 class _ProductInput(SQLModel):
-    model_config = SQLModelConfig(extra="forbid", str_strip_whitespace=True)
+    model_config = SQLModelConfig(extra="forbid")
 
     @field_validator("sku", check_fields=False)
     @classmethod
     def _sku(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = normalize_sku(value)
-        if not SKU_PATTERN.match(value):
-            raise ValueError(
-                "SKU must be 1-64 letters, digits, '.', '_', '/' or '-', starting with a letter or digit"
-            )
-        return value
+        return None if value is None else normalize_sku(value)
 
     @field_validator("series", "color", check_fields=False)
     @classmethod
@@ -100,40 +114,40 @@ class _ProductInput(SQLModel):
 class ProductCreate(_ProductInput):
     """A new product, from a REST body or the UI form."""
 
-    sku: CleanStr = Field(min_length=1, max_length=64)
-    name: CleanStr = Field(min_length=1, max_length=200)
+    sku: Sku
+    name: Name
     category: Category
-    series: CleanStr | None = Field(default=None, max_length=50)
-    color: CleanStr | None = Field(default=None, max_length=40)
-    ram_gb: StrictInt | None = Field(default=None, ge=0, le=MAX_MEMORY_GB)
-    storage_gb: StrictInt | None = Field(default=None, ge=0, le=MAX_MEMORY_GB)
-    price: StrictInt = Field(ge=0, le=MAX_PRICE)
-    stock: StrictInt = Field(default=0, ge=0, le=MAX_STOCK)
+    series: Series | None = None
+    color: Color | None = None
+    ram_gb: Memory | None = None
+    storage_gb: Memory | None = None
+    price: Price
+    stock: Stock = 0
     is_active: StrictBool = True
-    launch_date: date | None = None
+    launch_date: IsoDate | None = None
 
 
 class ProductReplace(ProductCreate, ReadOnlyEcho):
     """A full replacement (PUT); `version`, when given, must match the stored one."""
 
-    version: StrictInt | None = Field(default=None, ge=1)
+    version: Version | None = None
 
 
 class ProductUpdate(_ProductInput, ReadOnlyEcho):
-    """A partial update (PATCH): only the fields sent change."""
+    """A partial update (PATCH): only the fields sent change; a required field may not be null."""
 
-    sku: CleanStr | None = Field(default=None, min_length=1, max_length=64)
-    name: CleanStr | None = Field(default=None, min_length=1, max_length=200)
-    category: Category | None = None
-    series: CleanStr | None = Field(default=None, max_length=50)
-    color: CleanStr | None = Field(default=None, max_length=40)
-    ram_gb: StrictInt | None = Field(default=None, ge=0, le=MAX_MEMORY_GB)
-    storage_gb: StrictInt | None = Field(default=None, ge=0, le=MAX_MEMORY_GB)
-    price: StrictInt | None = Field(default=None, ge=0, le=MAX_PRICE)
-    stock: StrictInt | None = Field(default=None, ge=0, le=MAX_STOCK)
-    is_active: StrictBool | None = None
-    launch_date: date | None = None
-    version: StrictInt | None = Field(default=None, ge=1)
+    sku: Sku | None = Field(default=None, schema_extra={"json_schema_extra": not_null})
+    name: Name | None = Field(default=None, schema_extra={"json_schema_extra": not_null})
+    category: Category | None = Field(default=None, schema_extra={"json_schema_extra": not_null})
+    series: Series | None = None
+    color: Color | None = None
+    ram_gb: Memory | None = None
+    storage_gb: Memory | None = None
+    price: Price | None = Field(default=None, schema_extra={"json_schema_extra": not_null})
+    stock: Stock | None = Field(default=None, schema_extra={"json_schema_extra": not_null})
+    is_active: StrictBool | None = Field(default=None, schema_extra={"json_schema_extra": not_null})
+    launch_date: IsoDate | None = None
+    version: Version | None = None
 
     @field_validator("sku", "name", "category", "price", "stock", "is_active", mode="before")
     @classmethod

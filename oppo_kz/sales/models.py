@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import field_validator
 from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, text
@@ -12,7 +12,17 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelConfig
 
 from oppo_kz.core.db import UTCDateTime, utcnow
-from oppo_kz.core.types import CleanStr, ReadOnlyEcho, StrictInt, enum_column
+from oppo_kz.core.types import (
+    SPACES,
+    IsoDateTime,
+    ReadOnlyEcho,
+    RowId,
+    Text,
+    Version,
+    Whole,
+    enum_column,
+    required,
+)
 from oppo_kz.sales.imei import imei_problem
 
 MAX_QUANTITY = 100
@@ -92,52 +102,52 @@ class Sale(SQLModel, table=True):
     version: int = Field(default=1)
 
 
+Imei = Annotated[str, Text(max_length=32, pattern=r"\d{15}", message="An IMEI has exactly 15 digits.")]
+Quantity = Annotated[int, Whole(1, MAX_QUANTITY)]
+UnitPrice = Annotated[int, Whole(0, MAX_UNIT_PRICE)]
+Note = Annotated[str, Text(max_length=MAX_NOTE)]
+RejectNote = Annotated[str, Text(max_length=MAX_NOTE, require_text=True)]
+
+
 class _SaleInput(SQLModel):
-    model_config = SQLModelConfig(extra="forbid", str_strip_whitespace=True)
+    model_config = SQLModelConfig(extra="forbid")
 
-    @field_validator("imei", check_fields=False)
+    @field_validator("imei", mode="before", check_fields=False)
     @classmethod
-    def _imei(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None
-        problem = imei_problem(value)
-        if problem is not None:
-            raise ValueError(problem)
-        return value
-
-    @field_validator("sold_at", check_fields=False)
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("sold_at needs a time zone, e.g. 2026-12-01T15:30:00+05:00")
+    def _imei(cls, value: Any) -> Any:
+        # Say what is wrong in words (digits, length, check digit) before the schema's own check.
+        if isinstance(value, str) and "\x00" not in value:
+            problem = imei_problem(value.strip(SPACES))
+            if problem is not None:
+                raise ValueError(problem)
         return value
 
 
 class SaleCreate(_SaleInput):
     """A sale as a promoter (or head office, for a promoter) reports it."""
 
-    store_id: StrictInt = Field(ge=1, le=2**31 - 1)
-    product_id: StrictInt = Field(ge=1, le=2**31 - 1)
-    imei: CleanStr | None = Field(default=None, max_length=32)
-    quantity: StrictInt = Field(default=1, ge=1, le=MAX_QUANTITY)
-    unit_price: StrictInt | None = Field(default=None, ge=0, le=MAX_UNIT_PRICE)
-    sold_at: datetime | None = None
+    store_id: RowId
+    product_id: RowId
+    imei: Imei | None = None
+    quantity: Quantity = 1
+    unit_price: UnitPrice | None = None
+    sold_at: IsoDateTime | None = None
     payment_type: PaymentType = PaymentType.cash
-    promoter_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
+    promoter_id: RowId | None = None
 
 
 class SaleUpdate(_SaleInput, ReadOnlyEcho):
     """A change to a pending sale: only the fields sent change; every rule is checked again."""
 
-    store_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
-    product_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
-    imei: CleanStr | None = Field(default=None, max_length=32)
-    quantity: StrictInt | None = Field(default=None, ge=1, le=MAX_QUANTITY)
-    unit_price: StrictInt | None = Field(default=None, ge=0, le=MAX_UNIT_PRICE)
-    sold_at: datetime | None = None
-    payment_type: PaymentType | None = None
-    promoter_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
-    version: StrictInt | None = Field(default=None, ge=1)
+    store_id: RowId | None = required()
+    product_id: RowId | None = required()
+    imei: Imei | None = None
+    quantity: Quantity | None = required()
+    unit_price: UnitPrice | None = required()
+    sold_at: IsoDateTime | None = required()
+    payment_type: PaymentType | None = required()
+    promoter_id: RowId | None = None
+    version: Version | None = None
 
     @field_validator(
         "store_id", "product_id", "quantity", "unit_price", "sold_at", "payment_type", mode="before"
@@ -152,10 +162,16 @@ class SaleUpdate(_SaleInput, ReadOnlyEcho):
 class ReviewRequest(SQLModel):
     """Approve or reject one sale; a rejection needs a note."""
 
-    model_config = SQLModelConfig(extra="forbid", str_strip_whitespace=True)
+    model_config = SQLModelConfig(extra="forbid")
 
-    note: CleanStr | None = Field(default=None, max_length=MAX_NOTE)
-    version: StrictInt | None = Field(default=None, ge=1)
+    note: Note | None = None
+    version: Version | None = None
+
+
+class RejectRequest(ReviewRequest):
+    """Reject one sale: `note` says why (the promoter reads it)."""
+
+    note: RejectNote
 
 
 class ReviewAction(StrEnum):
@@ -166,11 +182,11 @@ class ReviewAction(StrEnum):
 class BulkReviewRequest(SQLModel):
     """Approve or reject several sales at once; each id gets its own result."""
 
-    model_config = SQLModelConfig(extra="forbid", str_strip_whitespace=True)
+    model_config = SQLModelConfig(extra="forbid")
 
-    ids: list[StrictInt] = Field(min_length=1, max_length=500)
+    ids: list[RowId] = Field(min_length=1, max_length=500)
     action: ReviewAction
-    note: CleanStr | None = Field(default=None, max_length=MAX_NOTE)
+    note: Note | None = None
 
 
 class SalePublic(SQLModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import field_validator
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer
@@ -12,8 +12,17 @@ from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelConfig
 
 from oppo_kz.core.db import UTCDateTime, utcnow
-from oppo_kz.core.types import CleanStr, ReadOnlyEcho, StrictBool, StrictFloat, StrictInt
+from oppo_kz.core.types import (
+    Number,
+    ReadOnlyEcho,
+    RowId,
+    StrictBool,
+    Text,
+    Version,
+    required,
+)
 
+CODE_TEXT = r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}"
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,31}$")
 CHAINS = ("Technodom", "Sulpak", "Kaspi", "OPPO Store", "Mechta", "Evrika", "independent")
 
@@ -59,8 +68,23 @@ class Store(StoreBase, table=True):
     version: int = Field(default=1)
 
 
+Code = Annotated[
+    str,
+    Text(
+        max_length=32,
+        pattern=CODE_TEXT,
+        message="code must be 1-32 letters, digits, '.', '_' or '-', starting with a letter or digit",
+    ),
+]
+Name = Annotated[str, Text(max_length=200, require_text=True)]
+Label = Annotated[str, Text(max_length=60, require_text=True)]
+Address = Annotated[str, Text(max_length=300)]
+Latitude = Annotated[float, Number(-90, 90)]
+Longitude = Annotated[float, Number(-180, 180)]
+
+
 class _StoreInput(SQLModel):
-    model_config = SQLModelConfig(extra="forbid", str_strip_whitespace=True)
+    model_config = SQLModelConfig(extra="forbid")
 
     @field_validator("code", check_fields=False)
     @classmethod
@@ -83,36 +107,36 @@ class _StoreInput(SQLModel):
 class StoreCreate(_StoreInput):
     """A new store, from a REST body or the UI form."""
 
-    code: CleanStr = Field(min_length=1, max_length=32)
-    name: CleanStr = Field(min_length=1, max_length=200)
-    chain: CleanStr = Field(min_length=1, max_length=60)
-    city: CleanStr = Field(min_length=1, max_length=60)
-    address: CleanStr | None = Field(default=None, max_length=300)
-    latitude: StrictFloat | None = Field(default=None, ge=-90, le=90)
-    longitude: StrictFloat | None = Field(default=None, ge=-180, le=180)
+    code: Code
+    name: Name
+    chain: Label
+    city: Label
+    address: Address | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     is_active: StrictBool = True
-    supervisor_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
+    supervisor_id: RowId | None = None
 
 
 class StoreReplace(StoreCreate, ReadOnlyEcho):
     """A full replacement (PUT); `version`, when given, must match the stored one."""
 
-    version: StrictInt | None = Field(default=None, ge=1)
+    version: Version | None = None
 
 
 class StoreUpdate(_StoreInput, ReadOnlyEcho):
     """A partial update (PATCH): only the fields sent change."""
 
-    code: CleanStr | None = Field(default=None, min_length=1, max_length=32)
-    name: CleanStr | None = Field(default=None, min_length=1, max_length=200)
-    chain: CleanStr | None = Field(default=None, min_length=1, max_length=60)
-    city: CleanStr | None = Field(default=None, min_length=1, max_length=60)
-    address: CleanStr | None = Field(default=None, max_length=300)
-    latitude: StrictFloat | None = Field(default=None, ge=-90, le=90)
-    longitude: StrictFloat | None = Field(default=None, ge=-180, le=180)
-    is_active: StrictBool | None = None
-    supervisor_id: StrictInt | None = Field(default=None, ge=1, le=2**31 - 1)
-    version: StrictInt | None = Field(default=None, ge=1)
+    code: Code | None = required()
+    name: Name | None = required()
+    chain: Label | None = required()
+    city: Label | None = required()
+    address: Address | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    is_active: StrictBool | None = required()
+    supervisor_id: RowId | None = None
+    version: Version | None = None
 
     @field_validator("code", "name", "chain", "city", "is_active", mode="before")
     @classmethod

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
 import email_validator
-from pydantic import EmailStr, field_validator
+from pydantic import BeforeValidator, EmailStr, field_validator
 from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelConfig
 
 from oppo_kz.core.db import UTCDateTime, utcnow
-from oppo_kz.core.types import CleanStr, StrictBool, enum_column
+from oppo_kz.core.security import PASSWORD_SCHEMA
+from oppo_kz.core.types import SPACES, StrictBool, Text, enum_column
 
 # Accept company-internal (`corp.local`) and test (`qa.test`) mail domains, as email-validator's
 # documentation describes; the other special-use names (localhost, invalid, onion, arpa) stay refused.
@@ -59,12 +61,22 @@ class User(UserBase, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class UserCreate(SQLModel):
-    model_config = SQLModelConfig(extra="forbid", str_strip_whitespace=True)
+def _trim(value: object) -> object:
+    return value.strip(SPACES) if isinstance(value, str) else value
 
-    email: EmailStr = Field(max_length=254)
-    password: str
-    full_name: CleanStr = Field(default="", max_length=120)
+
+Email = Annotated[EmailStr, BeforeValidator(_trim), Field(max_length=254)]
+FullName = Annotated[str, Text(max_length=120)]
+# Checked by the service (`password_problem`: 8 characters to 72 bytes, no NUL), never trimmed.
+Password = Annotated[str, Field(schema_extra={"json_schema_extra": PASSWORD_SCHEMA})]
+
+
+class UserCreate(SQLModel):
+    model_config = SQLModelConfig(extra="forbid")
+
+    email: Email
+    password: Password
+    full_name: FullName = ""
     role: Role = Role.promoter
     is_active: StrictBool = True
 
@@ -75,12 +87,12 @@ class UserCreate(SQLModel):
 
 
 class UserUpdate(SQLModel):
-    model_config = SQLModelConfig(extra="forbid", str_strip_whitespace=True)
+    model_config = SQLModelConfig(extra="forbid")
 
-    full_name: CleanStr | None = Field(default=None, max_length=120)
+    full_name: FullName | None = None
     role: Role | None = None
     is_active: StrictBool | None = None
-    password: str | None = None
+    password: Password | None = None
 
 
 class UserPublic(SQLModel):

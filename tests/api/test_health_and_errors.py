@@ -42,6 +42,24 @@ def test_wrong_method_is_405_with_allowed_methods(client) -> None:
     assert "GET" in response.json()["details"]["allowed"]
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("DELETE", "/api/v1/products", ["GET", "HEAD", "POST"]),
+        ("OPTIONS", "/api/v1/products/1", ["GET", "HEAD", "PUT", "PATCH", "DELETE"]),
+        ("PUT", "/api/v1/users", ["GET", "HEAD", "POST"]),
+        ("GET", "/api/v1/auth/login", ["POST"]),
+    ],
+)
+def test_405_lists_every_method_of_the_path_in_allow(
+    client, method: str, path: str, allowed: list[str]
+) -> None:
+    response = client.request(method, path)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == ", ".join(allowed)
+    assert response.json()["details"]["allowed"] == allowed
+
+
 def test_unhandled_error_is_500_without_a_stack_trace(api, client, caplog: pytest.LogCaptureFixture) -> None:
     @api.get("/api/v1/_test/boom")
     def boom() -> None:
@@ -54,6 +72,21 @@ def test_unhandled_error_is_500_without_a_stack_trace(api, client, caplog: pytes
     assert "SELECT" not in response.text
     assert "Traceback" not in response.text
     assert "secret internals" in caplog.text  # the trace goes to the log instead
+
+
+def test_a_crash_is_answered_here_and_does_not_reach_the_server(api) -> None:
+    """The server never sees the exception, so it keeps the keep-alive connection open."""
+    from fastapi.testclient import TestClient
+
+    @api.get("/api/v1/_test/boom")
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    with TestClient(api, raise_server_exceptions=True) as strict_client:
+        response = strict_client.get("/api/v1/_test/boom")
+        assert response.status_code == 500
+        assert response.json()["error_code"] == "internal_error"
+        assert strict_client.get("/api/v1/health").status_code in (200, 503)
 
 
 def test_openapi_and_docs_are_served_under_the_prefix(client) -> None:

@@ -8,7 +8,7 @@ import pytest
 from oppo_kz.core.config import ConfigError, Settings, load_settings, normalize_database_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-STRONG_KEY = "k" * 48
+STRONG_KEY = "Yq3vN8wZ-tL1pR6sK0mX_aD4fH7jB2cE9gU5iO"  # as secrets.token_urlsafe would give
 
 
 @pytest.mark.parametrize(
@@ -70,7 +70,17 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path, monkeypatch: p
     assert settings.PORT == 4200
 
 
-@pytest.mark.parametrize("key", [None, "change-me", "dev-secret-change-me", "short-but-not-default"])
+@pytest.mark.parametrize(
+    "key",
+    [
+        None,
+        "change-me",
+        "dev-secret-change-me",
+        "short-but-not-default",
+        "a" * 36,  # long enough, but one character
+        "abcdefghijklmno" * 4,  # 60 characters, 15 distinct
+    ],
+)
 def test_prod_refuses_a_missing_default_or_weak_secret(
     key: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

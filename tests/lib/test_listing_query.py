@@ -128,13 +128,20 @@ def test_bad_filters_are_invalid_filter_naming_the_parameter(
         assert repr(parameter) in caught.value.message
 
 
-@pytest.mark.parametrize("sort", ["colour", "-colour", "price,", "price,-price", ","])
+@pytest.mark.parametrize("sort", ["colour", "-colour", "price,", ",", "- price", "+-price"])
 def test_bad_sort_is_invalid_sort(sort: str) -> None:
     with pytest.raises(InvalidSortError) as caught:
         parse_query([("sort", sort)])
     assert caught.value.status_code == 400
     assert caught.value.error_code == "invalid_sort"
     assert caught.value.details["parameter"] == "sort"
+
+
+def test_a_field_sorted_by_twice_counts_once_as_sql_would() -> None:
+    assert parse_query([("sort", "price,-price, name ,-name")]).sort == (
+        SortKey("price"),
+        SortKey("name"),
+    )
 
 
 def test_sort_given_twice_is_invalid_sort() -> None:

@@ -183,7 +183,7 @@ def test_bad_filters_are_400_invalid_filter_naming_the_parameter(
     assert parameter in body["message"]
 
 
-@pytest.mark.parametrize("sort", ["colour", "-colour", "price,,name", "price,-price"])
+@pytest.mark.parametrize("sort", ["colour", "-colour", "price,,name", "- price"])
 def test_bad_sort_is_400_invalid_sort(client, reader, db: str, sort: str) -> None:
     body = expect_error(client.get(f"{URL}?sort={sort}", headers=reader), 400, "invalid_sort")
     assert body["details"]["parameter"] == "sort"

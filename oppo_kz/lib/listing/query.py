@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from oppo_kz.core.errors import InvalidFilterError, InvalidSortError, ValidationFailedError
+from oppo_kz.core.types import SPACES
 from oppo_kz.lib.listing.spec import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -27,6 +28,7 @@ from oppo_kz.lib.listing.spec import (
 MAX_PAGE = 2**31 - 1
 MAX_IN_VALUES = 500
 _INT_RE = re.compile(r"^[+-]?[0-9]+$")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,14 @@ def filter_error(parameter: str, message: str, **details: Any) -> InvalidFilterE
 
 
 def _parse_integer(raw: str, parameter: str, field: str) -> int:
-    if not _INT_RE.match(raw.strip()):
+    if not _INT_RE.match(raw.strip(SPACES)):
         raise filter_error(parameter, f"{raw!r} is not an integer.", field=field, value=raw)
     return int(raw)
 
 
 def _parse_number(raw: str, parameter: str, field: str) -> float:
     try:
-        number = float(raw.strip())
+        number = float(raw.strip(SPACES))
     except ValueError:
         number = math.nan
     if not math.isfinite(number):
@@ -83,23 +85,14 @@ def _parse_number(raw: str, parameter: str, field: str) -> float:
 
 
 def _parse_boolean(raw: str, parameter: str, field: str) -> bool:
-    lowered = raw.strip().lower()
+    lowered = raw.strip(SPACES).lower()
     if lowered not in ("true", "false"):
         raise filter_error(parameter, f"{raw!r} is not true or false.", field=field, value=raw)
     return lowered == "true"
 
 
-def _parse_date(raw: str, parameter: str, field: str) -> date:
-    try:
-        return date.fromisoformat(raw.strip())
-    except ValueError:
-        raise filter_error(
-            parameter, f"{raw!r} is not an ISO date (YYYY-MM-DD).", field=field, value=raw
-        ) from None
-
-
 def _parse_enum(raw: str, _parameter: str, _field: str) -> str:
-    return raw.strip().lower()  # checked against the choices by the validator
+    return raw.strip(SPACES).lower()  # checked against the choices by the validator
 
 
 def _parse_scalar(spec: FieldSpec, raw: str, parameter: str) -> Any:
@@ -108,6 +101,18 @@ def _parse_scalar(spec: FieldSpec, raw: str, parameter: str) -> Any:
         raise filter_error(parameter, "needs a value.", field=spec.name, value=raw)
     parse = _PARSERS.get(spec.kind)
     return raw if parse is None else parse(raw, parameter, spec.name)
+
+
+def _parse_date(raw: str, parameter: str, field: str) -> date:
+    text = raw.strip(SPACES)
+    try:
+        if not _DATE_RE.fullmatch(text):  # fromisoformat also takes 20250131 and 2025-W05-1
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise filter_error(
+            parameter, f"{raw!r} is not an ISO date (YYYY-MM-DD).", field=field, value=raw
+        ) from None
 
 
 def _parse_datetime(raw: str, parameter: str, field: str) -> datetime:
@@ -163,7 +168,7 @@ def parse_filter(spec: ListSpec, key: str, raw: str) -> Filter:
 
 
 def _parse_int_parameter(name: str, raw: str) -> int:
-    if not _INT_RE.match(raw.strip()):
+    if not _INT_RE.match(raw.strip(SPACES)):
         raise ValidationFailedError(
             [{"field": name, "message": f"{name} must be a whole number, not {raw!r}."}],
             f"The {name} parameter is not valid.",
@@ -176,9 +181,9 @@ def _parse_sort(raw: str) -> tuple[SortKey, ...]:
         return ()
     keys = []
     for item in raw.split(","):
-        name = item.strip()
-        descending = name.startswith("-")
-        name = name.lstrip("+-").strip()
+        text = item.strip(SPACES)
+        descending = text.startswith("-")
+        name = text[1:] if text[:1] in ("+", "-") else text
         keys.append(SortKey(name if name else item, descending))
     return tuple(keys)
 
@@ -281,7 +286,12 @@ def _check_date(spec: FieldSpec, value: Any, parameter: str) -> date:
 def _check_datetime(spec: FieldSpec, value: Any, parameter: str) -> datetime:
     if not isinstance(value, datetime):
         raise _wrong(spec, value, parameter, "a date-time")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-05:00 is past the last moment Python can hold in UTC
+        raise filter_error(
+            parameter, f"{value.isoformat()} is out of range.", field=spec.name, value=value.isoformat()
+        ) from None
 
 
 _CHECKS: dict[Kind, Callable[[FieldSpec, Any, str], Any]] = {
@@ -359,21 +369,18 @@ def _check_paging(query: ListQuery) -> None:
         raise ValidationFailedError(errors, "The paging parameters are not valid.")
 
 
-def _check_sort(spec: ListSpec, sort: tuple[SortKey, ...]) -> None:
+def _check_sort(spec: ListSpec, sort: tuple[SortKey, ...]) -> tuple[SortKey, ...]:
+    """The sort keys, each field once: `price,-price` orders by price (SQL would do the same)."""
     allowed = spec.sortable
-    seen: set[str] = set()
+    kept: dict[str, SortKey] = {}
     for key in sort:
         if key.field not in allowed:
             raise InvalidSortError(
                 f"Sort {key.field!r}: unknown field; sort by {', '.join(allowed)}.",
                 details={"parameter": "sort", "field": key.field, "allowed": list(allowed)},
             )
-        if key.field in seen:
-            raise InvalidSortError(
-                f"Sort {key.field!r}: the field is given more than once.",
-                details={"parameter": "sort", "field": key.field, "allowed": list(allowed)},
-            )
-        seen.add(key.field)
+        kept.setdefault(key.field, key)
+    return tuple(kept.values())
 
 
 def _check_q(q: Any) -> str | None:
@@ -391,11 +398,11 @@ def _check_q(q: Any) -> str | None:
 def validate_query(spec: ListSpec, query: ListQuery) -> ListQuery:
     """Check a query built in code or parsed from a URL; return it with values normalised."""
     _check_paging(query)
-    _check_sort(spec, query.sort)
+    sort = _check_sort(spec, query.sort)
     q = _check_q(query.q)
     if q is not None and spec.search is None:
         raise InvalidFilterError(f"The {spec.name} list has no text search.", details={"parameter": "q"})
     filters = tuple(validate_filter(spec, f) for f in query.filters)
-    if filters == query.filters and q == query.q:
+    if filters == query.filters and q == query.q and sort == query.sort:
         return query
-    return replace(query, filters=filters, q=q)
+    return replace(query, filters=filters, q=q, sort=sort)
