@@ -9,6 +9,7 @@ import reflex as rx
 
 from oppo_kz.auth.ui.state import AuthState
 from oppo_kz.products.ui.product_detail import product_detail
+from oppo_kz.products.ui.product_detail_state import ProductDetailState
 from oppo_kz.products.ui.product_form_state import FIELDS, ProductFormState
 from oppo_kz.products.ui.products import category_label
 from oppo_kz.products.ui.products_state import CATEGORIES
@@ -193,10 +194,10 @@ def _form() -> rx.Component:
 
 
 def _title() -> rx.Component:
+    # The read-only view's name follows live changes; the form's is what was loaded (or typed).
+    name = rx.cond(S.can_edit, S.values["name"], ProductDetailState.detail["name"])
     return rx.cond(
-        S.is_new,
-        t("products.form.new_title"),
-        rx.text(S.values["name"], as_="span", custom_attrs=data_attrs()),
+        S.is_new, t("products.form.new_title"), rx.text(name, as_="span", custom_attrs=data_attrs())
     )
 
 
