@@ -9,8 +9,8 @@ import reflex as rx
 from oppo_kz.api.app import create_api, mount_api
 from oppo_kz.domains import domain_modules
 from oppo_kz.lib.formatting import DEFAULT_LANG
-from oppo_kz.ui import i18n
-from oppo_kz.ui.shell import connection_banner, loading_screen
+from oppo_kz.ui import pages
+from oppo_kz.ui.shell import connection_banner, head_components, loading_screen
 from oppo_kz.ui.theme import APP_TITLE
 
 # Reflex's default overlay is a technical "Cannot connect to server ..." toast; ours is a plain
@@ -23,10 +23,11 @@ app_wraps = _default_wraps | {(5, "Overlay"): lambda stateful: connection_banner
 app = rx.App(
     api_transformer=mount_api(create_api()),
     app_wraps=app_wraps,
-    head_components=[rx.el.link(rel="icon", href="/favicon.ico"), *i18n.head_components()],
+    head_components=[rx.el.link(rel="icon", href="/favicon.ico"), *head_components()],
     html_lang=DEFAULT_LANG,
 )
 # `/` sends signed-in users to the products table (and others, through its guard, to /login).
 app.add_page(loading_screen, route="/", title=APP_TITLE, on_load=rx.redirect("/products", replace=True))
 for module in domain_modules("ui"):
     module.register(app)
+pages.register(app)  # the 404 page

@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oppo_kz.api import health, openapi
+from oppo_kz.api.docs import install_docs
 from oppo_kz.api.errors import error_response, install_error_handlers, internal_error_response
 from oppo_kz.api.paths import StrictPaths
 from oppo_kz.core.config import get_settings
@@ -25,11 +26,11 @@ def create_api() -> FastAPI:
     api = FastAPI(
         title="OPPO KZ Data Platform API",
         version=settings.APP_VERSION,
-        docs_url=f"{API_PREFIX}/docs",
         openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,  # served from local files by install_docs: no CDN
         redoc_url=None,
-        swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
     )
+    install_docs(api, API_PREFIX)
     install_error_handlers(api)
     api.add_middleware(BodyLimit)  # no request of this API needs more than 1 MiB
     api.add_middleware(StrictPaths)

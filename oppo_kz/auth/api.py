@@ -8,12 +8,13 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 
-from oppo_kz.api.deps import ClientInfo, CurrentUser, WriteSession
+from oppo_kz.api.deps import ClientInfo, CurrentUser, ReadSession, WriteSession
 from oppo_kz.api.openapi import errors
 from oppo_kz.auth import service as auth
 from oppo_kz.auth.permissions import permissions_for
 from oppo_kz.core.types import Text
-from oppo_kz.users.models import Role, UserPublic
+from oppo_kz.users import service as users
+from oppo_kz.users.models import Role, UserMe, UserMeUpdate, UserPublic
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -116,10 +117,16 @@ def logout(body: RefreshRequest, session: WriteSession) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/me", response_model=UserPublic)
-def me(user: CurrentUser) -> UserPublic:
-    """The signed-in user."""
-    return UserPublic(id=user.id, email=user.email, full_name=user.full_name, role=user.role, is_active=True)
+@router.get("/me", response_model=UserMe)
+def me(user: CurrentUser, session: ReadSession) -> UserMe:
+    """The signed-in user, with the UI language they chose (`locale`: ru, kk, en or null)."""
+    return UserMe.model_validate(users.get_profile(session=session, actor=user))
+
+
+@router.patch("/me", response_model=UserMe)
+def update_me(body: UserMeUpdate, user: CurrentUser, session: WriteSession) -> UserMe:
+    """Change what users may change about themselves: `locale` (ru, kk or en)."""
+    return UserMe.model_validate(users.set_locale(session=session, actor=user, locale=body.locale))
 
 
 @router.get("/permissions", response_model=PermissionsResponse)

@@ -1,50 +1,28 @@
-"""How values read in the UI: tenge, memory, dates (Kazakhstan conventions)."""
+"""UI-only readings of values on top of `lib/formatting` (Babel): memory sizes, and whole numbers typed
+the way people write them ('199 990')."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
-
-# Kazakhstan has used one time zone, UTC+5, since March 2024.
-KZ_TIME = timezone(timedelta(hours=5), "KZT")
+from oppo_kz.lib import formatting
+from oppo_kz.ui.i18n import tr
 
 
-def group_thousands(value: int) -> str:
-    """199990 -> '199 990' (a space between groups, as written in Kazakhstan)."""
-    sign = "-" if value < 0 else ""
-    return sign + f"{abs(value):,}".replace(",", " ")
-
-
-def format_tenge(value: int | None) -> str:
-    """199990 -> '199 990 ₸'."""
-    return "—" if value is None else f"{group_thousands(value)} ₸"
-
-
-def format_memory(ram_gb: int | None, storage_gb: int | None) -> str:
+def memory(ram_gb: int | None, storage_gb: int | None, lang: str = formatting.DEFAULT_LANG) -> str:
+    """'8/256 ГБ' (RAM/storage), '256 ГБ', or a dash."""
+    unit = tr(lang, "unit.gb")
     if ram_gb and storage_gb:
-        return f"{ram_gb}/{storage_gb} GB"
+        return f"{ram_gb}/{storage_gb}{formatting.NBSP}{unit}"
     if storage_gb:
-        return f"{storage_gb} GB"
-    return "—"
-
-
-def format_datetime(value: datetime | str | None) -> str:
-    """A timestamp in Kazakhstan time: '27.11.2026 16:05'."""
-    if value is None or value == "":
-        return "—"
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.astimezone(KZ_TIME).strftime("%d.%m.%Y %H:%M")
-
-
-def format_date(value: date | str | None) -> str:
-    if value is None or value == "":
-        return "—"
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return day.strftime("%d.%m.%Y")
+        return f"{storage_gb}{formatting.NBSP}{unit}"
+    return formatting.DASH
 
 
 def parse_whole_number(text: str) -> int:
-    """'199 990' or '199990' -> 199990; raises ValueError for anything else."""
-    cleaned = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "").replace("₸", "")
+    """'199 990', '199,990' (en grouping) or '199990' -> 199990; raises ValueError for anything else."""
+    cleaned = text.strip().replace(" ", "").replace(formatting.NBSP, "").replace("\u202f", "")
+    cleaned = cleaned.removesuffix(formatting.TENGE)
+    if "," in cleaned and all(len(part) == 3 for part in cleaned.split(",")[1:]):
+        cleaned = cleaned.replace(",", "")
     if not cleaned or not (cleaned.isdigit() or (cleaned[0] == "-" and cleaned[1:].isdigit())):
         raise ValueError(text)
     return int(cleaned)

@@ -5,22 +5,27 @@ Texts live in catalogs, one per domain (`oppo_kz/<domain>/messages.py`) plus the
 keys in every language. Components say `t("products.title")`: all three texts are compiled into the
 page and `rx.match` picks one by the tab's language, so switching sends ~140 bytes and a key missing
 from a catalog stops the build. Handlers that make text on the server (toasts, messages) use
-`tr(lang, key)`. The language lives in the browser (`oppo_lang` in localStorage, shared by tabs) and
-on the user; a script in <head> applies it before the first paint.
+`texts(key)` (the text in every language, shown with `local(var)`, so a language switch needs no
+new data) or `tr(lang, key)`. Labels of stored codes (a role, a category) come from `label_of`.
+The language lives in the browser (`oppo_lang` in localStorage, shared by tabs) and on the user
+(`users.locale`, saved by the header's switch and adopted at sign-in); a script in <head> applies it
+before the first paint.
 """
 
 from __future__ import annotations
 
 import string
+from collections.abc import Iterable
 from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
 import reflex as rx
+from babel import Locale
 from reflex_base.vars.base import Var, VarData
 
 from oppo_kz.domains import domain_modules
-from oppo_kz.lib.formatting import DEFAULT_LANG, LANGS
+from oppo_kz.lib.formatting import DEFAULT_LANG, LANGS, locale_of
 from oppo_kz.ui import messages as shared_messages
 
 STORAGE_KEY = "oppo_lang"
@@ -67,11 +72,63 @@ def pick_lang(accept_language: str | None) -> str:
     return DEFAULT_LANG
 
 
+# A text in every language: what handlers put in state for `local(var)` to show.
+Texts = dict[str, str]
+
+# CLDR plural categories in the order a plural catalog text lists its forms, separated by "|":
+# ru "товар|товара|товаров|товара" (one|few|many|other), kk and en "product|products" (one|other).
+PLURAL_FORMS: dict[str, tuple[str, ...]] = {"ru": ("one", "few", "many", "other")}
+PLURAL_DEFAULT = ("one", "other")
+
+
+def _param(value: Any, lang: str) -> Any:
+    """A parameter as `lang` writes it: a Texts dict picks its language, a callable gets the language."""
+    if isinstance(value, dict):
+        return value.get(lang, value.get(DEFAULT_LANG, ""))
+    if callable(value):
+        return value(lang)
+    return value
+
+
 def tr(lang: str, key: str, **params: Any) -> str:
     """A catalog text on the server, in `lang` (the default language when `lang` is unknown)."""
-    texts = catalogs()
-    text = texts.get(lang, texts[DEFAULT_LANG])[key]
-    return text.format(**params) if params else text
+    merged = catalogs()
+    lang = lang if lang in merged else DEFAULT_LANG
+    text = merged[lang][key]
+    return text.format(**{k: _param(v, lang) for k, v in params.items()}) if params else text
+
+
+def texts(key: str, **params: Any) -> Texts:
+    """`key` in every language, for state that `local(...)` shows (no round trip on a switch).
+
+    A parameter may be a value, a Texts dict (its own language is used) or a callable of the language
+    (e.g. `lambda lang: formatting.number(n, lang)`).
+    """
+    return {lang: tr(lang, key, **params) for lang in LANGS}
+
+
+def plural_form(lang: str, count: int, forms: str) -> str:
+    """The form of a `|`-separated plural text that `count` takes in `lang` (CLDR rules)."""
+    parts = forms.split("|")
+    category = Locale.parse(locale_of(lang)).plural_form(abs(count))
+    order = PLURAL_FORMS.get(lang, PLURAL_DEFAULT)
+    index = order.index(category) if category in order else len(order) - 1
+    return parts[min(index, len(parts) - 1)]
+
+
+def plural_texts(key: str, count: int) -> Texts:
+    """The noun of a plural catalog text for `count`, in every language: 1 товар, 2 товара, 5 товаров."""
+    return {lang: plural_form(lang, count, tr(lang, key)) for lang in LANGS}
+
+
+def page_title(key: str) -> str:
+    """A page's <title> (compiled once, so in the default language): "Товары · OPPO KZ Data Platform"."""
+    return f"{tr(DEFAULT_LANG, key)} · {tr(DEFAULT_LANG, 'app.title')}"
+
+
+def no_texts() -> Texts:
+    """Nothing to say: `local(...)` shows an empty string."""
+    return {}
 
 
 class I18nState(rx.State):
@@ -92,13 +149,34 @@ class I18nState(rx.State):
 
 def t(key: str, **params: Any) -> Var[str]:
     """The text of `key` in the tab's language; `params` (values or Vars) fill its `{name}` fields."""
-    texts = catalogs()
+    merged = catalogs()
 
     def text(lang: str) -> Any:
-        value = texts[lang][key]
+        value = merged[lang][key]
         return value.format(**params) if params else value
 
     return rx.match(I18nState.lang, ("kk", text("kk")), ("en", text("en")), text(DEFAULT_LANG))
+
+
+def local(value: Any) -> Var[str]:
+    """The tab's language of a Texts var (a state field filled with `texts(...)`)."""
+    return value.to(dict)[I18nState.lang].to(str)
+
+
+def has_text(value: Any) -> Var[bool]:
+    """Whether a Texts var holds a text (handlers clear it with `no_texts()`)."""
+    return value.to(dict).contains(DEFAULT_LANG)
+
+
+def label_of(prefix: str, codes: Iterable[str], code: Any) -> Var[str]:
+    """The catalog label (`<prefix>.<code>`) of a stored code var, e.g. a role or a category.
+
+    The small table of labels is compiled in, so rows of a list need no translated copies.
+    """
+    merged = catalogs()
+    table = {lang: {c: merged[lang][f"{prefix}.{c}"] for c in codes} for lang in LANGS}
+    key = code.to(str) if isinstance(code, Var) else code
+    return Var.create(table).to(dict)[I18nState.lang].to(dict)[key].to(str)
 
 
 # --- the first paint in the right language ----------------------------------------------------------

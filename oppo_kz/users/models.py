@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 import email_validator
 from pydantic import BeforeValidator, EmailStr, field_validator
@@ -101,3 +101,22 @@ class UserPublic(SQLModel):
     full_name: str
     role: Role
     is_active: bool
+
+
+# The UI languages a user may keep on their account.
+Locale = Literal["ru", "kk", "en"]
+LOCALES: tuple[str, ...] = ("ru", "kk", "en")
+
+
+class UserMe(UserPublic):
+    """The signed-in user as `/auth/me` shows it: with the UI language they chose (null: not yet)."""
+
+    locale: Locale | None = None
+
+
+class UserMeUpdate(SQLModel):
+    """What users may change about themselves over `PATCH /auth/me`."""
+
+    model_config = SQLModelConfig(extra="forbid")
+
+    locale: Locale

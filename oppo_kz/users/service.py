@@ -12,7 +12,7 @@ from oppo_kz.core.errors import ConflictError, NotFoundError, ValidationFailedEr
 from oppo_kz.core.security import hash_password, password_problem
 from oppo_kz.core.types import is_row_id
 from oppo_kz.lib.versioned import commit_delete
-from oppo_kz.users.models import Role, User, UserCreate, UserUpdate
+from oppo_kz.users.models import LOCALES, Role, User, UserCreate, UserUpdate
 
 
 def _check_password(password: str) -> None:
@@ -76,7 +76,8 @@ def _guard_last_admin(session: Session, user: User, *, demoted: bool, disabled: 
         return
     if _active_admins(session) <= 1:
         raise ConflictError(
-            "This is the last active admin; make another user admin first.", details={"field": "role"}
+            "This is the last active admin; make another user admin first.",
+            details={"field": "role", "reason": "last_admin"},
         )
 
 
@@ -92,7 +93,9 @@ def update_user(*, session: Session, actor: Principal, user_id: int, changes: Us
     demoted = "role" in data and data["role"] is not None and data["role"] != Role.admin
     disabled = data.get("is_active") is False
     if user.id == actor.id and ((demoted and user.role == Role.admin) or disabled):
-        raise ConflictError("You cannot disable or demote your own account; ask another admin.")
+        raise ConflictError(
+            "You cannot disable or demote your own account; ask another admin.", details={"reason": "self"}
+        )
     _guard_last_admin(session, user, demoted=demoted, disabled=disabled, deleted=False)
     for field in ("full_name", "role", "is_active"):
         if data.get(field) is not None:
@@ -112,8 +115,30 @@ def delete_user(*, session: Session, actor: Principal, user_id: int) -> None:
     """Delete a user and their logins; an admin cannot delete themself or the last active admin."""
     user = get_user(session=session, actor=actor, user_id=user_id)
     if user.id == actor.id:
-        raise ConflictError("You cannot delete your own account.")
+        raise ConflictError("You cannot delete your own account.", details={"reason": "self"})
     _guard_last_admin(session, user, demoted=False, disabled=False, deleted=True)
     announce_session_end(session, user_id=user_id)
     session.delete(user)
     commit_delete(session, "User", user_id)
+
+
+def get_profile(*, session: Session, actor: Principal) -> User:
+    """The acting user's own account (any role)."""
+    user = session.get(User, actor.id)
+    if user is None:
+        raise NotFoundError(f"User {actor.id} does not exist.")
+    return user
+
+
+def set_locale(*, session: Session, actor: Principal, locale: str) -> User:
+    """Keep the UI language the acting user chose (ru, kk or en) on their account."""
+    if locale not in LOCALES:
+        raise ValidationFailedError(
+            [{"field": "locale", "message": f"Input should be one of: {', '.join(LOCALES)}."}]
+        )
+    user = get_profile(session=session, actor=actor)
+    user.locale = locale
+    user.updated_at = utcnow()
+    session.add(user)
+    session.commit()
+    return user

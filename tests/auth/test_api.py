@@ -194,7 +194,43 @@ def test_me_returns_the_user_without_secrets(client, office, login) -> None:
         "full_name": "Aigerim",
         "role": "office",
         "is_active": True,
+        "locale": None,
     }
+
+
+def test_the_ui_language_is_kept_on_the_user(client, office, login) -> None:
+    headers = {"Authorization": f"Bearer {login('aigerim@oppo.kz')['access_token']}"}
+    response = client.patch("/api/v1/auth/me", json={"locale": "kk"}, headers=headers)
+    assert response.status_code == 200
+    assert response.json()["locale"] == "kk"
+    # a new login (another device) reads it back
+    again = {"Authorization": f"Bearer {login('aigerim@oppo.kz')['access_token']}"}
+    assert client.get("/api/v1/auth/me", headers=again).json()["locale"] == "kk"
+    assert client.patch("/api/v1/auth/me", json={"locale": "en"}, headers=again).json()["locale"] == "en"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"locale": "de"},
+        {"locale": "RU"},
+        {"locale": None},
+        {"locale": 1},
+        {},
+        {"locale": "ru", "role": "admin"},
+    ],
+)
+def test_only_ru_kk_en_are_accepted_as_the_ui_language(client, office, login, body) -> None:
+    headers = {"Authorization": f"Bearer {login('aigerim@oppo.kz')['access_token']}"}
+    response = client.patch("/api/v1/auth/me", json=body, headers=headers)
+    error = _assert_error(response, 422, "validation_error")
+    assert error["details"]["errors"][0]["field"] in {"locale", "role"}
+    me = client.get("/api/v1/auth/me", headers=headers).json()
+    assert (me["locale"], me["role"]) == (None, "office")  # nothing was written
+
+
+def test_setting_the_ui_language_needs_a_login(client, db: str) -> None:
+    _assert_error(client.patch("/api/v1/auth/me", json={"locale": "kk"}), 401, "not_authenticated")
 
 
 @pytest.mark.parametrize("role", list(CONTRACT_MATRIX))

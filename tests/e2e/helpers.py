@@ -18,19 +18,26 @@ ROLE_EMAILS = {"admin": ADMIN_EMAIL} | {role.value: email for email, _password, 
 _sku = itertools.count(1)
 
 
-def sign_in(page: Page, role: str = "admin") -> None:
-    email = ROLE_EMAILS[role]
-    LoginPage(page).open().sign_in(email, PASSWORDS[email])
-    expect(Shell(page).current_role).to_have_text(role)
+def sign_in(
+    page: Page, role: str = "admin", *, email: str | None = None, password: str | None = None
+) -> None:
+    """Sign in as the demo user of `role` (or as `email`/`password`) and wait for the header."""
+    email = email or ROLE_EMAILS[role]
+    LoginPage(page).open().sign_in(email, password or PASSWORDS[email])
+    expect(Shell(page).current_role).to_have_attribute("data-role", role)
 
 
 class Api:
     """A signed-in REST client."""
 
-    def __init__(self, base_url: str, role: str = "admin") -> None:
-        email = ROLE_EMAILS[role]
+    def __init__(
+        self, base_url: str, role: str = "admin", *, email: str | None = None, password: str | None = None
+    ) -> None:
+        email = email or ROLE_EMAILS[role]
         self.client = httpx.Client(base_url=f"{base_url}/api/v1", timeout=10)
-        tokens = self.client.post("/auth/login", json={"email": email, "password": PASSWORDS[email]})
+        tokens = self.client.post(
+            "/auth/login", json={"email": email, "password": password or PASSWORDS[email]}
+        )
         tokens.raise_for_status()
         self.client.headers["Authorization"] = f"Bearer {tokens.json()['access_token']}"
 
@@ -57,3 +64,21 @@ class Api:
 
     def get_product(self, product_id: int) -> httpx.Response:
         return self.client.get(f"/products/{product_id}")
+
+    def create_user(self, role: str = "office", **overrides: Any) -> dict[str, Any]:
+        """A new user (password `Pass-<email>`) for a test that changes users or their settings."""
+        email = f"e2e.{uuid.uuid4().hex[:8]}@oppo.kz"
+        body = {
+            "email": email,
+            "password": f"Pass-{email}",
+            "full_name": "E2E Person",
+            "role": role,
+        } | overrides
+        response = self.client.post("/users", json=body)
+        assert response.status_code == 201, response.text
+        return response.json() | {"password": body["password"]}
+
+    def me(self) -> dict[str, Any]:
+        response = self.client.get("/auth/me")
+        assert response.status_code == 200, response.text
+        return response.json()

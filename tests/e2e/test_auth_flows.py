@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from oppo_kz.seed import ADMIN_EMAIL, ADMIN_PASSWORD, DEMO_USERS
+from oppo_kz.ui.i18n import tr
 from tests.e2e.pages.login_page import LoginPage
 from tests.e2e.pages.shell import Shell
 
@@ -26,11 +27,12 @@ def test_a_visitor_is_sent_to_login_and_back_to_the_page_asked_for(page: Page) -
 
 def test_a_wrong_password_shows_an_error_that_names_no_field(page: Page) -> None:
     login = LoginPage(page).open()
+    wrong = tr("ru", "error.invalid_credentials")  # a new visitor reads Russian
     login.sign_in(ADMIN_EMAIL, "not-the-password")
-    expect(login.error).to_have_text("Incorrect email or password.")
+    expect(login.error).to_have_text(wrong)
     expect(page).to_have_url(re.compile(r"/login"))
     login.sign_in("nobody@oppo.kz", ADMIN_PASSWORD)
-    expect(login.error).to_have_text("Incorrect email or password.")
+    expect(login.error).to_have_text(wrong)
 
 
 def test_login_shows_the_user_and_logout_ends_the_session(page: Page) -> None:
@@ -39,7 +41,8 @@ def test_login_shows_the_user_and_logout_ends_the_session(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/products/?$"))
     expect(shell.current_user).to_have_text(ADMIN_EMAIL)
     expect(shell.current_user_name).to_have_text("OPPO KZ Admin")
-    expect(shell.current_role).to_have_text("admin")
+    expect(shell.current_role).to_have_attribute("data-role", "admin")
+    expect(shell.current_role).to_have_text(tr("ru", "role.admin"))
     page.reload()  # the login survives a reload
     expect(shell.current_user).to_have_text(ADMIN_EMAIL)
     shell.logout.click()
@@ -51,7 +54,7 @@ def test_login_shows_the_user_and_logout_ends_the_session(page: Page) -> None:
 def test_a_promoter_has_no_users_page(page: Page) -> None:
     LoginPage(page).open().sign_in(PROMOTER_EMAIL, PROMOTER_PASSWORD)
     shell = Shell(page)
-    expect(shell.current_role).to_have_text("promoter")
+    expect(shell.current_role).to_have_attribute("data-role", "promoter")
     expect(shell.products_link).to_be_visible()
     expect(shell.users_link).to_have_count(0)
     page.goto("/users")
@@ -73,10 +76,11 @@ def test_an_admin_creates_a_user_who_can_then_sign_in(page: Page, browser) -> No
 
     other = browser.new_context(base_url=page.url.split("/users")[0]).new_page()
     LoginPage(other).open().sign_in("new.office@oppo.kz", "Office-Pass-1")
-    expect(Shell(other).current_role).to_have_text("office")
+    expect(Shell(other).current_role).to_have_attribute("data-role", "office")
     other.context.close()
 
     row.get_by_test_id("user-disable").click()
+    page.get_by_test_id("confirm-action").click()  # disabling asks first
     expect(row.get_by_test_id("user-enable")).to_be_visible()
 
 
@@ -85,7 +89,7 @@ def test_signing_out_in_one_tab_signs_out_the_others(page: Page) -> None:
     expect(page.get_by_test_id("product-row").first).to_be_visible()
     other = page.context.new_page()  # same browser: the login is shared
     other.goto("/products")
-    expect(Shell(other).current_role).to_have_text("admin")
+    expect(Shell(other).current_role).to_have_attribute("data-role", "admin")
     Shell(other).logout.click()
     expect(other).to_have_url(re.compile(r"/login/?$"))
     expect(page).to_have_url(re.compile(r"/login/?$"), timeout=5_000)

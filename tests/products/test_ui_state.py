@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from oppo_kz.lib.listing import Filter, SortKey
 from oppo_kz.products.models import Category, Product
-from oppo_kz.products.ui.product_form_state import form_values, parse_form
-from oppo_kz.products.ui.products_state import PAGE_SIZES, ListView, page_numbers, table_row
+from oppo_kz.products.ui.product_form_state import form_values, parse_form, validation_errors
+from oppo_kz.products.ui.products_state import PAGE_SIZES, ListView, page_numbers, stock_level, table_row
+from oppo_kz.ui.validation import error_kind
 
 
 def test_a_view_survives_the_round_trip_through_its_url() -> None:
@@ -126,7 +127,8 @@ def test_parse_form_names_every_field_of_the_wrong_type() -> None:
     assert parse_form(form_values(None) | {"price": "199 990", "stock": "0"})[0]["price"] == 199_990
 
 
-def test_table_row_formats_money_memory_and_dates() -> None:
+def test_table_row_formats_money_memory_and_dates_in_the_tab_language() -> None:
+    nbsp = "\u00a0"
     product = Product(
         id=1,
         sku="A5",
@@ -135,9 +137,51 @@ def test_table_row_formats_money_memory_and_dates() -> None:
         ram_gb=8,
         storage_gb=256,
         price=1_234_567,
+        stock=3,
+        updated_at=datetime(2026, 11, 30, 19, 30, tzinfo=UTC),
     )
-    row = table_row(product)
-    assert row["price"] == "1 234 567 ₸"
-    assert row["memory"] == "8/256 GB"
+    row = table_row(product, "ru")
+    assert row["price"] == f"1{nbsp}234{nbsp}567{nbsp}₸"
+    assert row["memory"] == f"8/256{nbsp}ГБ"
     assert row["series"] == "—"
-    assert row["category"] == "smartphone"
+    assert row["category"] == "smartphone"  # the page shows its label from the catalog
+    assert row["updated"] == "01.12.2026 00:30"  # Almaty time: already the next day
+    assert row["stock_level"] == "low"
+    english = table_row(product, "en")
+    assert (english["price"], english["memory"]) == (f"1,234,567{nbsp}₸", f"8/256{nbsp}GB")
+
+
+@pytest.mark.parametrize(("stock", "level"), [(0, "zero"), (1, "low"), (5, "low"), (6, "ok"), (500, "ok")])
+def test_low_and_zero_stock_are_flagged(stock: int, level: str) -> None:
+    assert stock_level(stock) == level
+
+
+def test_every_invalid_field_is_reported_at_once_with_its_type() -> None:
+    form = form_values(None) | {"sku": "BAD SKU", "name": " ", "price": "-5", "stock": "lots", "ram_gb": "x"}
+    checked, errors = validation_errors(form)
+    assert checked is None
+    kinds = {_field(e): error_kind(e)[0] for e in errors}
+    assert kinds == {
+        "sku": "invalid",
+        "name": "required",
+        "price": "min",
+        "stock": "whole_number",
+        "ram_gb": "whole_number",
+    }
+    checked, errors = validation_errors(form_values(None) | {"sku": "a5-8", "name": "OPPO A5", "price": "1"})
+    assert errors == []
+    assert checked is not None
+    assert checked.sku == "A5-8"
+
+
+def _field(error: dict) -> str:
+    return error.get("field") or error["loc"][0]
+
+
+@pytest.mark.parametrize(
+    ("params", "count"),
+    [({}, 0), ({"q": "reno"}, 1), ({"q": "  "}, 0), ({"price_min": "5", "price_max": "9"}, 1),
+     ({"category": "audio,tablet", "active": "1", "q": "x", "price_max": "7"}, 4)],
+)  # fmt: skip
+def test_the_filters_button_counts_active_filters(params: dict[str, str], count: int) -> None:
+    assert ListView.from_params(params).active_filters == count

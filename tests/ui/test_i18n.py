@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import ast
 from datetime import UTC, date, datetime
+from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from oppo_kz.lib import formatting
 from oppo_kz.lib.formatting import LANGS
-from oppo_kz.ui.i18n import _catalog_modules, catalogs, pick_lang, placeholders, t, tr
+from oppo_kz.ui.i18n import (
+    PLURAL_DEFAULT,
+    PLURAL_FORMS,
+    _catalog_modules,
+    catalogs,
+    pick_lang,
+    placeholders,
+    t,
+    tr,
+)
+
+PACKAGE = Path(__file__).resolve().parents[2] / "oppo_kz"
 
 
 @pytest.mark.parametrize("module", _catalog_modules(), ids=lambda m: m.__name__)
@@ -68,3 +81,37 @@ def test_money_numbers_and_dates_read_as_in_kazakhstan() -> None:
     late = datetime(2026, 11, 30, 19, 30, tzinfo=UTC)
     assert formatting.local_date(late) == date(2026, 12, 1)
     assert formatting.moment(late, "kk") == "01.12.2026 00:30"
+
+
+def test_plural_texts_list_no_more_forms_than_the_language_has() -> None:
+    for lang, texts in catalogs().items():
+        for key, text in texts.items():
+            if "|" in text:
+                assert len(text.split("|")) <= len(PLURAL_FORMS.get(lang, PLURAL_DEFAULT)), (lang, key)
+
+
+# Functions whose first argument is a catalog key (tr's is its second).
+_KEY_FUNCTIONS = {"t", "texts", "plural_texts", "noun_texts", "_say", "page_title", "not_allowed"}
+
+
+def _keys_used_in_code() -> set[tuple[str, object]]:
+    used: set[tuple[str, object]] = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            args = node.args[1:2] if name == "tr" else node.args[:1] if name in _KEY_FUNCTIONS else []
+            used.update(
+                (str(path.relative_to(PACKAGE)), a.value) for a in args if isinstance(a, ast.Constant)
+            )
+    return used
+
+
+def test_every_key_the_code_names_is_in_the_catalogs() -> None:
+    used = _keys_used_in_code()
+    assert len(used) > 100  # the scan finds the pages' texts
+    missing = sorted(
+        (where, key) for where, key in used if isinstance(key, str) and key not in catalogs()["ru"]
+    )
+    assert missing == []

@@ -5,29 +5,39 @@ from __future__ import annotations
 import reflex as rx
 
 from oppo_kz.auth.ui.login_state import LoginState
-from oppo_kz.ui.components import labelled_field
-from oppo_kz.ui.i18n import html_lang_sync
-from oppo_kz.ui.theme import APP_TITLE, BRAND_GREEN
+from oppo_kz.ui.forms import labelled_field
+from oppo_kz.ui.i18n import has_text, html_lang_sync, local, t
+from oppo_kz.ui.shell import lang_switch
+from oppo_kz.ui.theme import BRAND_GREEN
 
 
 def _heading() -> rx.Component:
     return rx.vstack(
-        rx.hstack(
-            rx.box(width="18px", height="18px", border_radius="5px", background=BRAND_GREEN),
-            rx.heading(APP_TITLE, size="5", data_testid="app-title"),
+        rx.flex(
+            rx.hstack(
+                rx.box(width="18px", height="18px", border_radius="5px", background=BRAND_GREEN),
+                rx.heading(t("app.title"), as_="h1", size="5", data_testid="app-title"),
+                align="center",
+                spacing="2",
+            ),
+            rx.spacer(),
+            lang_switch(),
             align="center",
-            spacing="2",
+            gap="8px",
+            width="100%",
+            wrap="wrap",
         ),
-        rx.text("Sign in with your work account.", size="2", color_scheme="gray"),
+        rx.text(t("auth.login.subtitle"), size="2", color_scheme="gray"),
         spacing="4",
+        width="100%",
     )
 
 
 def _error() -> rx.Component:
     return rx.cond(
-        LoginState.error != "",
+        has_text(LoginState.error),
         rx.callout(
-            LoginState.error,
+            local(LoginState.error),
             icon="triangle-alert",
             color_scheme="red",
             size="1",
@@ -48,8 +58,8 @@ def _submit() -> rx.Component:
     return rx.button(
         rx.cond(
             rx.State.is_hydrated,
-            rx.cond(LoginState.loading, "Signing in…", "Sign in"),
-            "Connecting…",
+            rx.cond(LoginState.loading, t("auth.login.submitting"), t("auth.login.submit")),
+            t("auth.login.connecting"),
         ),
         type="submit",
         loading=LoginState.loading,
@@ -65,30 +75,39 @@ def login_page() -> rx.Component:
         "login-email",
         "email",
         type="email",
-        placeholder="name@oppo.kz",
+        placeholder=t("auth.login.email_placeholder"),
         auto_complete="username",
         auto_focus=True,
     )
     password = _input("login-password", "password", type="password", auto_complete="current-password")
-    return rx.center(
+    return rx.box(
         html_lang_sync(),
-        rx.card(
-            rx.form(
-                rx.vstack(
-                    _heading(),
-                    _error(),
-                    labelled_field("Email", email, control_id="login-email"),
-                    labelled_field("Password", password, control_id="login-password"),
-                    _submit(),
-                    spacing="4",
-                    width="100%",
+        rx.el.main(
+            rx.card(
+                rx.form(
+                    rx.vstack(
+                        _heading(),
+                        _error(),
+                        labelled_field(t("auth.login.email"), email, control_id="login-email"),
+                        labelled_field(t("auth.login.password"), password, control_id="login-password"),
+                        _submit(),
+                        spacing="4",
+                        width="100%",
+                    ),
+                    on_submit=LoginState.submit,
+                    reset_on_submit=False,
                 ),
-                on_submit=LoginState.submit,
-                reset_on_submit=False,
+                width="100%",
+                max_width="400px",
+                size=rx.breakpoints(initial="3", xs="4"),
             ),
-            width="380px",
-            size="4",
+            style={
+                "minHeight": "100vh",
+                "display": "flex",
+                "alignItems": "center",
+                "justifyContent": "center",
+                "padding": "16px",
+            },
         ),
-        min_height="100vh",
         background="var(--gray-2)",
     )

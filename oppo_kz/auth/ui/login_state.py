@@ -5,15 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 from oppo_kz.auth import service as auth
-from oppo_kz.auth.ui.state import AuthState, safe_next
-from oppo_kz.core.errors import AuthError, DomainError, RateLimitedError
+from oppo_kz.auth.ui.state import AuthState, principal_of, safe_next
+from oppo_kz.core.errors import AuthError, DomainError, InvalidCredentialsError, RateLimitedError
+from oppo_kz.ui.i18n import Texts, no_texts, texts
 from oppo_kz.ui.run import run_service
-
-GENERIC_LOGIN_ERROR = "Incorrect email or password."
+from oppo_kz.ui.validation import error_texts
 
 
 class LoginState(rx.State):
-    error: rx.Field[str] = rx.field("")
+    # In every language (`local(...)` shows the tab's): a switch of language re-words it at once.
+    error: rx.Field[Texts] = rx.field(default_factory=dict)
     loading: rx.Field[bool] = rx.field(False)
 
     def _next(self) -> str:
@@ -22,7 +23,7 @@ class LoginState(rx.State):
     @rx.event
     async def on_load(self):
         """Someone already signed in goes straight on."""
-        self.error = ""
+        self.error = no_texts()
         self.loading = False
         auth_state = await self.get_state(AuthState)
         if auth_state.refresh_token or auth_state.signed_in:
@@ -39,9 +40,9 @@ class LoginState(rx.State):
         email = (form.get("email") or "").strip()
         password = form.get("password") or ""
         if not email or not password:
-            self.error = "Enter your email and password."
+            self.error = texts("auth.login.missing")
             return
-        self.error = ""
+        self.error = no_texts()
         self.loading = True
         yield
         router = self.router
@@ -55,12 +56,14 @@ class LoginState(rx.State):
                 ip=router.session.client_ip,
             )
         except RateLimitedError as exc:
-            self.error, self.loading = exc.message, False
+            self.error, self.loading = error_texts(exc), False
             return
         except DomainError:
-            self.error, self.loading = GENERIC_LOGIN_ERROR, False
+            # The same words whatever was wrong: never which of email and password.
+            self.error, self.loading = error_texts(InvalidCredentialsError()), False
             return
         auth_state = await self.get_state(AuthState)
         auth_state.apply_tokens(pair)
+        await auth_state.adopt_locale(principal_of(pair))
         self.loading = False
         yield rx.redirect(self._next(), replace=True)

@@ -12,14 +12,26 @@ from reflex_base.event import EventSpec
 from oppo_kz.auth import service as auth
 from oppo_kz.auth.permissions import Permission, permissions_for
 from oppo_kz.auth.service import Principal, TokenPair, session_ended_for
+from oppo_kz.core.config import get_settings
 from oppo_kz.core.errors import AuthError, DomainError
+from oppo_kz.lib.formatting import LANGS
+from oppo_kz.ui.i18n import I18nState
 from oppo_kz.ui.run import run_service
+from oppo_kz.users import service as users
 from oppo_kz.users.models import Role
 
 # Refresh the access token this long before it expires.
 REFRESH_MARGIN_SECONDS = 60
 # Tabs of one browser share the stored refresh token and may rotate it at the same moment.
 UI_REUSE_GRACE_SECONDS = 10
+# Feature switches the UI may ask about (a navigation entry names one to be shown only when it is on).
+FEATURE_FLAGS = ("ENABLE_MESSAGES", "ENABLE_BONUSES")
+
+
+def feature_flags() -> dict[str, bool]:
+    """Which optional modules are switched on (settings), for the navigation."""
+    settings = get_settings()
+    return {name: bool(getattr(settings, name, False)) for name in FEATURE_FLAGS}
 
 
 def safe_next(target: str | None, default: str = "/products") -> str:
@@ -29,6 +41,17 @@ def safe_next(target: str | None, default: str = "/products") -> str:
     if target.startswith("/login"):
         return default
     return target
+
+
+def principal_of(pair: TokenPair) -> Principal:
+    """The acting user of a token pair just issued (checked by the login or refresh that made it)."""
+    return Principal(
+        id=pair.user.id,
+        email=pair.user.email,
+        full_name=pair.user.full_name,
+        role=pair.user.role,
+        session_id=pair.session_id,
+    )
 
 
 class AuthState(rx.State):
@@ -41,6 +64,7 @@ class AuthState(rx.State):
     full_name: rx.Field[str] = rx.field("")
     role: rx.Field[str] = rx.field("")
     permissions: rx.Field[dict[str, bool]] = rx.field(default_factory=dict)
+    flags: rx.Field[dict[str, bool]] = rx.field(default_factory=dict)
 
     _access_token: str = ""
     _access_expires: float = 0.0
@@ -79,6 +103,7 @@ class AuthState(rx.State):
     def _set_user(self, user_id: int, email: str, full_name: str, role: str) -> None:
         self.user_id, self.email, self.full_name, self.role = user_id, email, full_name, role
         self.permissions = permissions_for(role)
+        self.flags = feature_flags() if role else {}
 
     def clear(self) -> None:
         self.refresh_token = ""
@@ -116,13 +141,7 @@ class AuthState(rx.State):
             self.clear()
             raise AuthError() from None
         self.apply_tokens(pair)
-        return Principal(
-            id=pair.user.id,
-            email=pair.user.email,
-            full_name=pair.user.full_name,
-            role=pair.user.role,
-            session_id=pair.session_id,
-        )
+        return principal_of(pair)
 
     async def principal_or_none(self) -> Principal | None:
         """`principal()`, with None instead of `AuthError` when there is no valid login."""
@@ -151,7 +170,30 @@ class AuthState(rx.State):
         here = (url.path.rstrip("/") or "/") + (f"?{url.query}" if url.query else "")
         return rx.redirect(f"/login?next={quote(safe_next(here), safe='')}", replace=True)
 
+    async def adopt_locale(self, actor: Principal) -> None:
+        """After sign-in: the language the user chose before (on any device) becomes this browser's."""
+        try:
+            profile = await run_service(users.get_profile, actor=actor)
+        except DomainError:
+            return
+        if profile.locale in LANGS:
+            (await self.get_state(I18nState)).lang_pref = profile.locale
+
     # --- events ------------------------------------------------------------------------------
+
+    @rx.event
+    async def choose_lang(self, lang: str):
+        """The header's language switch: this browser follows at once; a signed-in user keeps the
+        choice on their account, so their next sign-in anywhere starts in it."""
+        if lang not in LANGS:
+            return
+        (await self.get_state(I18nState)).lang_pref = lang
+        if not self.role:
+            return
+        actor = await self.principal_or_none()
+        if actor is not None:
+            with contextlib.suppress(DomainError):
+                await run_service(users.set_locale, write=True, actor=actor, locale=lang)
 
     @rx.event
     async def require_login(self):

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from oppo_kz.auth.permissions import Permission
 from oppo_kz.products.ui import product_form, products
+from oppo_kz.ui.nav import NavEntry
+
+NAV = (NavEntry("products", "/products", Permission.products_read, icon="package", order=20),)
 
 
 def register(app: rx.App) -> None:

@@ -13,28 +13,33 @@ from oppo_kz.auth.service import Principal
 from oppo_kz.auth.ui.state import actor_or_login
 from oppo_kz.core.db import utcnow
 from oppo_kz.core.errors import ConflictError, DomainError, NotFoundError, ValidationFailedError
-from oppo_kz.lib.validation import errors_by_field
+from oppo_kz.lib import formatting
 from oppo_kz.products import service as products
 from oppo_kz.products.models import EDITABLE_FIELDS, Product, ProductCreate, ProductUpdate
+from oppo_kz.products.ui.product_detail_state import ProductDetailState
 from oppo_kz.products.ui.products_state import ProductsState
-from oppo_kz.ui.format import format_datetime, parse_whole_number
+from oppo_kz.ui.format import parse_whole_number
+from oppo_kz.ui.forms import focus_first
+from oppo_kz.ui.i18n import I18nState, Texts, no_texts, texts, tr
 from oppo_kz.ui.run import run_service
+from oppo_kz.ui.validation import error_texts, errors_of, people_errors
 
 FIELDS = EDITABLE_FIELDS
+# The order of the fields on screen: the focus goes to the first invalid one.
+FORM_ORDER = (
+    "sku", "name", "category", "series", "color", "launch_date", "ram_gb", "storage_gb", "price", "stock",
+    "is_active",
+)  # fmt: skip
 NUMBER_FIELDS = ("ram_gb", "storage_gb", "price", "stock")
 OPTIONAL_NUMBERS = ("ram_gb", "storage_gb")
-LABELS = {
-    "sku": "SKU",
-    "name": "Name",
-    "category": "Category",
-    "series": "Series",
-    "color": "Color",
-    "ram_gb": "RAM, GB",
-    "storage_gb": "Storage, GB",
-    "price": "Price, ₸",
-    "stock": "Stock",
-    "is_active": "Active",
-    "launch_date": "Launch date",
+# Better words than the generic ones for some field and kind of error (ui/validation.py).
+ERROR_TEXTS = {
+    "sku:required": "products.error.sku_required",
+    "sku:invalid": "products.error.sku_format",
+    "sku:taken": "products.error.sku_taken",
+    "name:required": "products.error.name_required",
+    "price:required": "products.error.price_required",
+    "stock:required": "products.error.stock_required",
 }
 
 
@@ -50,33 +55,45 @@ def form_values(product: Product | None) -> dict[str, str]:
     return values
 
 
-def parse_form(form: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Form strings -> typed values, with a message for each field that is not even the right type."""
+def _typed(name: str, text: str) -> Any:
+    """One form string as its field's type; ValueError when it is not even that type."""
+    if name == "is_active":
+        return text in {"on", "true", "1", "yes"}
+    if name in NUMBER_FIELDS:
+        return parse_whole_number(text) if text else None
+    if name == "launch_date":
+        return date.fromisoformat(text) if text else None
+    return text or (None if name in {"series", "color"} else "")
+
+
+_PARSE_ERRORS = {"launch_date": "date_parsing"}
+
+
+def parse_form(form: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Form strings -> typed values, and an error (pydantic's shape) for each field of the wrong type."""
     data: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, dict[str, Any]] = {}
     for name in FIELDS:
         raw = form.get(name)
         text = "" if raw is None else str(raw).strip()
-        if name == "is_active":
-            data[name] = text in {"on", "true", "1", "yes"}
-        elif name in NUMBER_FIELDS:
-            if not text:
-                data[name] = None
-                if name not in OPTIONAL_NUMBERS:
-                    errors[name] = "Enter a number."
-                continue
-            try:
-                data[name] = parse_whole_number(text)
-            except ValueError:
-                errors[name] = "Enter a whole number, e.g. 199990."
-        elif name == "launch_date":
-            try:
-                data[name] = date.fromisoformat(text) if text else None
-            except ValueError:
-                errors[name] = "Enter a date as YYYY-MM-DD."
-        else:
-            data[name] = text or (None if name in {"series", "color"} else "")
+        try:
+            data[name] = _typed(name, text)
+        except ValueError:
+            errors[name] = {"field": name, "type": _PARSE_ERRORS.get(name, "int_parsing")}
+            continue
+        if name in NUMBER_FIELDS and data[name] is None and name not in OPTIONAL_NUMBERS:
+            errors[name] = {"field": name, "type": "missing"}
     return data, errors
+
+
+def validation_errors(form: dict[str, Any]) -> tuple[ProductCreate | None, list[dict[str, Any]]]:
+    """The product the form describes, or every error at once: wrong types and broken rules alike."""
+    data, parse_errors = parse_form(form)
+    try:
+        return ProductCreate.model_validate({k: v for k, v in data.items() if k not in parse_errors}), []
+    except ValidationError as exc:
+        rule_errors = [e for e in errors_of(exc) if (e["loc"] or ("",))[0] not in parse_errors]
+        return None, [*parse_errors.values(), *rule_errors]
 
 
 class ProductFormState(rx.State):
@@ -84,9 +101,14 @@ class ProductFormState(rx.State):
     is_new: rx.Field[bool] = rx.field(True)
     found: rx.Field[bool] = rx.field(True)
     version: rx.Field[int] = rx.field(0)
+    # Whether this role may use the page at all (new needs create), and may change what it shows.
+    allowed: rx.Field[bool] = rx.field(True)
+    can_edit: rx.Field[bool] = rx.field(False)
     values: rx.Field[dict[str, str]] = rx.field(default_factory=lambda: form_values(None))
-    errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
-    message: rx.Field[str] = rx.field("")
+    # field -> its message in every language; every invalid field at once
+    errors: rx.Field[dict[str, Texts]] = rx.field(default_factory=dict)
+    message: rx.Field[Texts] = rx.field(default_factory=dict)
+    message_is_error: rx.Field[bool] = rx.field(False)
     saving: rx.Field[bool] = rx.field(False)
     form_key: rx.Field[int] = rx.field(0)
     updated_label: rx.Field[str] = rx.field("")
@@ -110,21 +132,13 @@ class ProductFormState(rx.State):
         if not self.conflict:
             return []
         return [
-            {
-                "field": name,
-                "label": LABELS[name],
-                "mine": self._typed.get(name, ""),
-                "theirs": self.current.get(name, ""),
-            }
+            {"field": name, "mine": self._typed.get(name, ""), "theirs": self.current.get(name, "")}
             for name in FIELDS
             if self._typed.get(name, "") != self.current.get(name, "")
         ]
 
-    @rx.var
-    def title(self) -> str:
-        if self.is_new:
-            return "New product"
-        return self.values.get("name") or f"Product {self.product_id}"
+    def _say(self, key: str, *, error: bool = False, **params: Any) -> None:
+        self.message, self.message_is_error = texts(key, **params), error
 
     def _reset_form(self, values: dict[str, str]) -> None:
         self.values = values
@@ -157,7 +171,7 @@ class ProductFormState(rx.State):
             return
         draft = self._drafts.setdefault(self._draft_key, {})
         draft[field] = text
-        draft["_at"] = format_datetime(utcnow())[-5:]
+        draft["_at"] = formatting.moment(utcnow())[-5:]
         self._drafts = dict(self._drafts)
         self.dirty = any(self.values.get(k) != v for k, v in draft.items() if k in FIELDS)
 
@@ -168,7 +182,7 @@ class ProductFormState(rx.State):
         self._reset_form(values)
         self.draft_pending = False
         self.dirty = True
-        self.message = "Your unsaved changes are back. Save to keep them."
+        self._say("products.draft.restored")
 
     @rx.event
     def discard_draft(self):
@@ -188,16 +202,16 @@ class ProductFormState(rx.State):
         if not isinstance(actor, Principal):
             return actor
         self.list_url = (await self.get_state(ProductsState)).list_url
-        self.message, self.saving, self.deleted_elsewhere, self.found = "", False, False, True
+        self.message, self.saving, self.deleted_elsewhere, self.found = no_texts(), False, False, True
         raw_id = self.router.page.params.get("product_id", "new")
         if raw_id == "new":
             self.is_new, self.product_id, self.version, self.updated_label = True, 0, 0, ""
+            self.allowed = self.can_edit = has_permission(actor.role, Permission.products_create)
             self._reset_form(form_values(None))
             self._check_draft()
-            if not has_permission(actor.role, Permission.products_create):
-                self.message = "Your role cannot create products."
             return None
-        self.is_new = False
+        self.is_new, self.allowed = False, True
+        self.can_edit = has_permission(actor.role, Permission.products_update)
         try:
             self.product_id = int(raw_id)
             product = await run_service(products.get_product, actor=actor, product_id=self.product_id)
@@ -207,12 +221,13 @@ class ProductFormState(rx.State):
         self._adopt(product)
         self._reset_form(form_values(product))
         self._check_draft()
-        return None
+        # Roles that may not edit get the read-only view, which follows changes made anywhere.
+        return None if self.can_edit else ProductDetailState.show(self.product_id)
 
     def _adopt(self, product: Product) -> None:
         self.product_id = product.id or 0
         self.version = product.version
-        self.updated_label = format_datetime(product.updated_at)
+        self.updated_label = formatting.moment(product.updated_at)
 
     def _checked(self, form: dict[str, Any]) -> ProductCreate | None:
         """Keep what was typed and validate it with the API's schema; None (errors shown) if invalid."""
@@ -221,19 +236,15 @@ class ProductFormState(rx.State):
             "true" if str(form.get("is_active", "")).lower() in {"on", "true", "1"} else "false"
         )
         self.values = typed  # keep what was typed, whatever happens next
-        self.message = ""
-        data, errors = parse_form(form)
-        if not errors:
-            try:
-                return ProductCreate.model_validate({k: v for k, v in data.items() if k in FIELDS})
-            except ValidationError as exc:
-                errors = errors_by_field(exc)
-        self._show_errors(errors)
-        return None
+        self.message = no_texts()
+        checked, errors = validation_errors(form)
+        if checked is None:
+            self._show_errors(errors)
+        return checked
 
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        self.errors = errors
-        self.message = "Check the highlighted fields."
+    def _show_errors(self, errors: list[dict[str, Any]]) -> None:
+        self.errors = people_errors(errors, ERROR_TEXTS)
+        self._say("error.validation_error", error=True)
 
     async def _write(self, actor: Principal, checked: ProductCreate) -> Product:
         if self.is_new:
@@ -251,16 +262,16 @@ class ProductFormState(rx.State):
         """Show why a save was refused; nothing the user typed is lost."""
         self.saving = False
         if isinstance(exc, ConflictError) and exc.details.get("field") == "sku":
-            self._show_errors({"sku": exc.message})
+            self._show_errors([{"field": "sku", "type": "conflict"}])
         elif isinstance(exc, ConflictError):
             await self._show_conflict(actor, dict(self.values))
         elif isinstance(exc, ValidationFailedError):
-            self._show_errors(errors_by_field(exc))
+            self._show_errors(errors_of(exc))
         elif isinstance(exc, NotFoundError):
             self.deleted_elsewhere = True
-            self.message = "This product was deleted by someone else."
+            self._say("products.deleted_elsewhere", error=True)
         else:
-            self.message = exc.message
+            self.message, self.message_is_error = error_texts(exc), True
 
     @rx.event
     async def save(self, form: dict[str, Any]):
@@ -271,37 +282,39 @@ class ProductFormState(rx.State):
             return
         checked = self._checked(form)
         if checked is None:
+            yield focus_first(FORM_ORDER, self.errors)
             return
         self.errors = {}
         self.saving = True
         yield
+        created = self.is_new
         try:
             product = await self._write(actor, checked)
         except DomainError as exc:
             await self._write_failed(actor, exc)
+            yield focus_first(FORM_ORDER, self.errors)
             return
         self.saving = False
         self._forget_draft()
         self._adopt(product)
         self._reset_form(form_values(product))
-        yield rx.toast.success(f"Saved {product.sku}.", duration=3000)
-        yield rx.redirect(self.list_url)
+        lang = (await self.get_state(I18nState)).lang
+        yield rx.toast.success(tr(lang, "products.saved", sku=product.sku), duration=3000)
+        # A new product: go to it (its page, its URL); an edit: back to the list the user came from.
+        yield rx.redirect(f"/products/{product.id}" if created else self.list_url)
 
     async def _show_conflict(self, actor: Principal, typed: dict[str, str]) -> None:
         try:
             product = await run_service(products.get_product, actor=actor, product_id=self.product_id)
         except NotFoundError:
             self.deleted_elsewhere = True
-            self.message = "This product was deleted by someone else."
+            self._say("products.deleted_elsewhere", error=True)
             return
         self._typed = typed
         self.current = form_values(product)
         self.current_version = product.version
         self.conflict = True
-        self.message = (
-            f"Someone else saved this product (now version {product.version}) while you were editing. "
-            "Nothing was overwritten. Compare below, then reapply your changes or take theirs."
-        )
+        self._say("products.conflict.message", version=product.version)
 
     @rx.event
     def reapply_mine(self):
@@ -309,14 +322,14 @@ class ProductFormState(rx.State):
         self.version = self.current_version
         self.values = dict(self._typed)
         self.conflict = False
-        self.message = "Your changes are ready to save on top of the latest version."
+        self._say("products.conflict.reapplied")
 
     @rx.event
     def take_theirs(self):
         self.version = self.current_version
         self._forget_draft()
         self._reset_form(dict(self.current))
-        self.message = "Showing the latest saved version."
+        self._say("products.conflict.took_theirs")
 
     @rx.event
     async def delete(self):
@@ -337,11 +350,12 @@ class ProductFormState(rx.State):
         except NotFoundError:
             pass  # gone already: the outcome the user wanted
         except DomainError as exc:
-            self.message = exc.message
+            self.message, self.message_is_error = error_texts(exc), True
             return None
         sku = self.values.get("sku", "")
         self._forget_draft()
+        lang = (await self.get_state(I18nState)).lang
         return [
-            rx.toast.success(f"Deleted {sku}.", duration=3000),
+            rx.toast.success(tr(lang, "products.deleted", sku=sku), duration=3000),
             rx.redirect(self.list_url),
         ]

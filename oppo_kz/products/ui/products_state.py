@@ -14,12 +14,16 @@ from oppo_kz.auth.service import SESSION_ENDED, Principal
 from oppo_kz.auth.ui.state import AuthState, actor_or_login
 from oppo_kz.core.errors import DomainError
 from oppo_kz.core.events import Event
+from oppo_kz.lib import formatting
 from oppo_kz.lib.listing import Filter, ListQuery, SortKey
 from oppo_kz.products import service as products
-from oppo_kz.products.models import Category, ProductsPage
-from oppo_kz.ui.format import format_datetime, format_memory, format_tenge, parse_whole_number
+from oppo_kz.products.models import Category, ProductPublic, ProductsPage
+from oppo_kz.ui.format import memory, parse_whole_number
+from oppo_kz.ui.i18n import I18nState, Texts, no_texts, texts
 from oppo_kz.ui.live import LiveFeed
+from oppo_kz.ui.paging import last_page, noun_texts, page_numbers, range_texts
 from oppo_kz.ui.run import run_service
+from oppo_kz.ui.validation import error_texts
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +31,17 @@ PAGE_SIZES = (20, 50, 100)
 CATEGORIES = tuple(c.value for c in Category)
 SORTABLE = ("sku", "name", "category", "series", "storage_gb", "price", "stock", "is_active", "updated_at")
 HIGHLIGHT_SECONDS = 2.5
+# At or below this many in stock a product is flagged "low" (zero: "out of stock").
+LOW_STOCK = 5
+# The phone layout's sort menu (the table's headers do it on a desk): (catalog key, sort).
+SORT_CHOICES = (
+    ("products.sort.default", ""),
+    ("products.sort.name", "name"),
+    ("products.sort.price_asc", "price"),
+    ("products.sort.price_desc", "-price"),
+    ("products.sort.stock_asc", "stock"),
+    ("products.sort.updated_desc", "-updated_at"),
+)
 
 
 @dataclass(frozen=True)
@@ -96,6 +111,16 @@ class ListView:
         return "/products" + (f"?{urlencode(params)}" if params else "")
 
     @property
+    def active_filters(self) -> int:
+        """How many filters narrow the list (the search counts as one; the price range as one)."""
+        return (
+            bool(self.q.strip())
+            + bool(self.categories)
+            + (self.price_min is not None or self.price_max is not None)
+            + self.active_only
+        )
+
+    @property
     def has_filters(self) -> bool:
         return bool(
             self.q
@@ -125,36 +150,26 @@ class ListView:
         )
 
 
-def table_row(item: Any) -> dict[str, Any]:
-    """A product as the table shows it: formatted strings, computed once on the server."""
+def stock_level(stock: int) -> str:
+    """'zero', 'low' (at most LOW_STOCK) or 'ok': the cue beside a stock figure."""
+    return "zero" if stock <= 0 else "low" if stock <= LOW_STOCK else "ok"
+
+
+def table_row(item: Any, lang: str = formatting.DEFAULT_LANG) -> dict[str, Any]:
+    """A product as the list shows it in `lang`: formatted strings, computed on the server."""
     return {
         "id": item.id,
         "sku": item.sku,
         "name": item.name,
-        "category": str(item.category.value if hasattr(item.category, "value") else item.category),
-        "series": item.series or "—",
-        "memory": format_memory(item.ram_gb, item.storage_gb),
-        "price": format_tenge(item.price),
-        "stock": item.stock,
+        "category": str(getattr(item.category, "value", item.category)),
+        "series": item.series or formatting.DASH,
+        "memory": memory(item.ram_gb, item.storage_gb, lang),
+        "price": formatting.money(item.price, lang),
+        "stock": formatting.number(item.stock, lang),
+        "stock_level": stock_level(item.stock),
         "is_active": bool(item.is_active),
-        "updated": format_datetime(item.updated_at),
+        "updated": formatting.moment(item.updated_at, lang),
     }
-
-
-def page_numbers(page: int, pages: int) -> list[int]:
-    """The page buttons to show: the first, the last and up to five around `page`; 0 marks a gap."""
-    if pages <= 7:
-        return list(range(1, pages + 1))
-    start = max(2, min(page - 2, pages - 5))
-    middle = list(range(start, min(start + 5, pages)))
-    numbers = [1]
-    if middle[0] > 2:
-        numbers.append(0)
-    numbers.extend(middle)
-    if middle[-1] < pages - 1:
-        numbers.append(0)
-    numbers.append(pages)
-    return numbers
 
 
 async def fetch_page(actor: Principal, view: ListView) -> ProductsPage:
@@ -162,7 +177,6 @@ async def fetch_page(actor: Principal, view: ListView) -> ProductsPage:
 
 
 class ProductsState(rx.State):
-    rows: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
     total: rx.Field[int] = rx.field(0)
     pages: rx.Field[int] = rx.field(0)
     page: rx.Field[int] = rx.field(1)
@@ -174,12 +188,17 @@ class ProductsState(rx.State):
     price_max: rx.Field[str] = rx.field("")
     active_only: rx.Field[bool] = rx.field(False)
     has_filters: rx.Field[bool] = rx.field(False)
+    active_filters: rx.Field[int] = rx.field(0)
     loaded: rx.Field[bool] = rx.field(False)
-    error: rx.Field[str] = rx.field("")
+    error: rx.Field[Texts] = rx.field(default_factory=dict)
     highlight: rx.Field[list[int]] = rx.field(default_factory=list)
     list_url: rx.Field[str] = rx.field("/products")
+    # "1–20 of" and "products" around the total, in every language.
+    range_words: rx.Field[Texts] = rx.field(default_factory=dict)
+    noun: rx.Field[Texts] = rx.field(default_factory=dict)
 
     _view: ListView = ListView()
+    _items: list[ProductPublic] = []
     _highlight_until: float = 0.0
 
     # --- derived ----------------------------------------------------------------------------
@@ -198,27 +217,28 @@ class ProductsState(rx.State):
         return page_numbers(self.page, self.pages)
 
     @rx.var
-    def range_label(self) -> str:
-        if not self.total:
-            return ""
-        first = (self.page - 1) * self.page_size + 1
-        last = min(self.total, self.page * self.page_size)
-        return f"{first}–{last} of" if first <= last else "none of"
+    async def rows(self) -> list[dict[str, Any]]:
+        """The page's products, formatted in the tab's language (again when it switches)."""
+        lang = (await self.get_state(I18nState)).lang
+        return [table_row(item, lang) for item in self._items]
 
     # --- loading ----------------------------------------------------------------------------
 
     def _show(self, view: ListView, page: ProductsPage) -> None:
         self._view = view
-        self.rows = [table_row(item) for item in page.items]
+        self._items = list(page.items)
         self.total, self.pages = page.total, page.pages
         self.page, self.page_size, self.sort = view.page, view.page_size, view.sort
         self.q, self.categories, self.active_only = view.q, list(view.categories), view.active_only
         self.price_min = "" if view.price_min is None else str(view.price_min)
         self.price_max = "" if view.price_max is None else str(view.price_max)
         self.has_filters = view.has_filters
+        self.active_filters = view.active_filters
         self.list_url = view.url()
+        self.range_words = range_texts(view.page, view.page_size, page.total)
+        self.noun = noun_texts("products.noun", page.total)
         self.loaded = True
-        self.error = ""
+        self.error = no_texts()
 
     @rx.event
     async def load(self):
@@ -230,8 +250,10 @@ class ProductsState(rx.State):
         try:
             page = await fetch_page(actor, view)
         except DomainError as exc:
-            self.error = exc.message
+            self.error = error_texts(exc)
             return None
+        if (last := last_page(view.page, page.pages)) is not None:  # past the end: the last page
+            return rx.redirect(ListView(**{**view.__dict__, "page": last}).url(), replace=True)
         self._show(view, page)
         self.highlight = []
         return ProductsState.follow_changes
@@ -253,6 +275,20 @@ class ProductsState(rx.State):
         return self._go(categories=tuple(c for c in CATEGORIES if c in values), page=1)
 
     @rx.event
+    def toggle_category(self, category: str, checked: bool):
+        """A category chip was tapped."""
+        chosen = set(self._view.categories)
+        chosen = chosen | {category} if checked else chosen - {category}
+        return self._go(categories=tuple(c for c in CATEGORIES if c in chosen), page=1)
+
+    @rx.event
+    def set_sort(self, sort: str):
+        """The phone layout's sort menu."""
+        if sort and sort.lstrip("-") not in SORTABLE:
+            return None
+        return self._go(sort=sort, page=1)
+
+    @rx.event
     def set_price_min(self, value: str):
         return self._price("price_min", value)
 
@@ -266,7 +302,7 @@ class ProductsState(rx.State):
         try:
             number = parse_whole_number(value)
         except ValueError:
-            self.error = "Prices are whole numbers of tenge, e.g. 150000."
+            self.error = texts("products.error.price_filter")
             return None
         return self._go(**{name: max(number, 0), "page": 1})
 
@@ -352,7 +388,7 @@ class ProductsState(rx.State):
             if self._view != view:
                 return True  # the user moved on; their own load shows fresh rows
             self._show(view, page)
-            on_page = [row["id"] for row in self.rows if row["id"] in changed]
+            on_page = [item.id for item in self._items if item.id in changed]
             self.highlight = on_page
             self._highlight_until = time.monotonic() + HIGHLIGHT_SECONDS
         return True

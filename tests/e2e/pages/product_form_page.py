@@ -23,6 +23,15 @@ class ProductFormPage:
         expect(self.form).to_be_visible()
         return self
 
+    def open_read_only(self, product_id: int) -> ProductFormPage:
+        """A role that may not edit gets the product as a read-only view, not the form."""
+        self.page.goto(f"/products/{product_id}")
+        expect(self.page.get_by_test_id("product-detail")).to_be_visible()
+        return self
+
+    def detail(self, name: str) -> Locator:
+        return self.page.get_by_test_id(f"detail-{name}")
+
     def field(self, name: str) -> Locator:
         return self.page.get_by_test_id(f"field-{name}")
 

@@ -8,7 +8,7 @@ from playwright.sync_api import Locator, Page, expect
 
 
 def tenge_to_int(text: str) -> int:
-    """'199 990 ₸' -> 199990."""
+    """'199 990 ₸' (no-break spaces) -> 199990."""
     return int(re.sub(r"[^\d]", "", text))
 
 
@@ -19,7 +19,8 @@ class ProductsPage:
         self.rows = page.get_by_test_id("product-row")
         self.total = page.get_by_test_id("products-total")
         self.search = page.get_by_test_id("products-search")
-        self.category = page.get_by_test_id("products-category")
+        self.category = page.get_by_test_id("products-category")  # a group of chips (checkboxes)
+        self.filters_button = page.get_by_test_id("filters-open")  # phones: opens the Filters drawer
         self.price_min = page.get_by_test_id("products-price-min")
         self.price_max = page.get_by_test_id("products-price-max")
         self.active_only = page.get_by_test_id("products-active-only")
@@ -43,7 +44,16 @@ class ProductsPage:
         expect(self.page.get_by_test_id("products-page")).to_have_attribute("data-view", re.compile(pattern))
 
     def total_count(self) -> int:
-        return int(self.total.inner_text())
+        return tenge_to_int(self.total.inner_text())
+
+    def category_chip(self, category: str) -> Locator:
+        return self.page.get_by_test_id(f"products-category-{category}")
+
+    def choose_categories(self, *categories: str) -> None:
+        """Tick each category's chip (one navigation each; the URL ends with the last one)."""
+        for category in categories:
+            self.category_chip(category).check()
+            self.expect_view(f"category=[^&]*{category}")
 
     def row(self, product_id: int) -> Locator:
         return self.page.locator(f'[data-testid="product-row"][data-product-id="{product_id}"]')

@@ -1,0 +1,40 @@
+"""The API docs pages load everything from this server (the browser test renders them offline)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+EXTERNAL = re.compile(r"(?:src|href)=[\"'](https?:)?//", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs", "/api/v1/redoc"])
+def test_docs_pages_reference_no_other_host(client, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert not EXTERNAL.search(response.text), response.text
+    assert "/api/v1/openapi.json" in response.text
+    for asset in re.findall(r"(?:src|href)=[\"'](/api/v1/[^\"']+)", response.text):
+        fetched = client.get(asset)
+        assert fetched.status_code == 200, asset
+        assert b"cdn.redoc.ly" not in fetched.content
+        assert b"cdn.jsdelivr.net" not in fetched.content
+
+
+def test_swagger_ui_is_version_5_which_reads_openapi_3_1(client) -> None:
+    bundle = client.get("/api/v1/docs-assets/swagger-ui-bundle.js")
+    assert bundle.status_code == 200
+    assert re.search(rb'PACKAGE_VERSION:"5\.', bundle.content)
+    assert client.get("/api/v1/openapi.json").json()["openapi"].startswith("3.1")
+
+
+def test_the_oauth2_redirect_page_of_the_authorize_button_is_served(client) -> None:
+    assert client.get("/api/v1/docs/oauth2-redirect").status_code == 200
+
+
+def test_a_missing_asset_is_the_contract_404(client) -> None:
+    response = client.get("/api/v1/docs-assets/nope.js")
+    assert response.status_code == 404
+    assert response.json()["error_code"] == "not_found"
