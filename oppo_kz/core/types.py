@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, Strict
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema, core_schema
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -20,12 +20,6 @@ SPACES = " \t\n\v\f\r"
 SPACE_CLASS = r"\t\n\v\f\r "
 NO_NUL_PATTERN = r"^[^\x00]*$"
 SOME_TEXT_PATTERN = rf"^[^\x00]*[^\x00{SPACE_CLASS}][^\x00]*$"
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
 
 
 def _integral(value: object) -> object:
@@ -68,12 +62,17 @@ class Text:
         return documented
 
     def _clean(self, value: str) -> str:
-        _no_nul(value)
+        # Typed errors, so that forms can word them for people (`ui.validation`): blank is "required".
+        if "\x00" in value:
+            raise PydanticCustomError("string_nul", "must not contain NUL characters")
         cleaned = value.strip(SPACES) if self.trim else value
-        if self.require_text and not cleaned.strip(SPACES):
-            raise ValueError("must not be blank")
+        blank = not cleaned.strip(SPACES)
+        if self.require_text and blank:
+            raise PydanticCustomError("string_blank", "must not be blank")
         if self.pattern is not None and not re.fullmatch(self.pattern, cleaned):
-            raise ValueError(self.message)
+            if blank:  # an empty SKU is a missing one, not a badly written one
+                raise PydanticCustomError("string_blank", f"must not be blank: {self.message}")
+            raise PydanticCustomError("string_pattern_mismatch", self.message)
         return cleaned
 
 

@@ -21,6 +21,7 @@ from oppo_kz.ui.i18n import Texts, catalogs, texts
 # pydantic error type -> our kind (and which context value the message names as {limit})
 _KINDS: dict[str, tuple[str, str | None]] = {
     "missing": ("required", None),
+    "string_blank": ("required", None),
     "string_too_long": ("too_long", "max_length"),
     "too_long": ("too_long", "max_length"),
     "greater_than_equal": ("min", "ge"),

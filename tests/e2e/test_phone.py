@@ -48,12 +48,9 @@ def _fits(page: Page, where: str) -> None:
 
 
 def _within_the_screen(page: Page, locator) -> None:
+    """Wholly on the screen: not cut off at either side (retried, as the page may re-render)."""
     expect(locator).to_be_visible()
-    box = locator.bounding_box()
-    inner = page.evaluate("window.innerWidth")
-    assert box is not None
-    assert box["x"] >= 0, box
-    assert box["x"] + box["width"] <= inner, box
+    expect(locator).to_be_in_viewport(ratio=1)
 
 
 def test_a_promoter_in_a_store_reads_the_catalogue_on_a_phone(phone: Page) -> None:

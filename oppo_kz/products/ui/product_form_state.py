@@ -35,7 +35,7 @@ OPTIONAL_NUMBERS = ("ram_gb", "storage_gb")
 # Better words than the generic ones for some field and kind of error (ui/validation.py).
 ERROR_TEXTS = {
     "sku:required": "products.error.sku_required",
-    "sku:invalid": "products.error.sku_format",
+    "sku:format": "products.error.sku_format",
     "sku:taken": "products.error.sku_taken",
     "name:required": "products.error.name_required",
     "price:required": "products.error.price_required",

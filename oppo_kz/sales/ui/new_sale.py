@@ -258,7 +258,7 @@ def _imei() -> rx.Component:
 
 def _amounts() -> rx.Component:
     payment = native_select(
-        [(t(f"sales.payment.{p}"), p) for p in PAYMENT_TYPES],  # type: ignore[misc]
+        [(t(f"sales.payment.{p}"), p) for p in PAYMENT_TYPES],
         id="field-payment_type",
         value=NewSaleState.payment_type,
         on_change=NewSaleState.set_payment_type,
