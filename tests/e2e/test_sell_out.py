@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect
 
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.barcode_y4m import barcode_y4m, code128_modules
+from tests.e2e.catalog_check import unknown_strings
 from tests.e2e.helpers import sign_in
 from tests.e2e.pages.sales_pages import NewSalePage, SalePage, SalesListPage
 from tests.server import CHROMIUM, CHROMIUM_ARGS, LiveServer
@@ -120,3 +121,47 @@ def test_head_office_opens_a_store_and_assigns_a_promoter(demo: LiveServer, page
     expect(row).to_have_count(1)
     row.get_by_test_id("assignment-end").click()
     expect(row.get_by_test_id("assignment-end")).to_have_count(0)  # ended today: no longer open
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_the_sales_and_stores_pages_speak_every_language(
+    demo: LiveServer, browser: Browser, lang: str
+) -> None:
+    found: dict[str, list[str]] = {}
+
+    def check(page: Page, where: str) -> None:
+        page.wait_for_timeout(150)  # let the last delta paint
+        if missing := unknown_strings(page, lang):
+            found[where] = missing
+
+    desk = browser.new_context(base_url=demo.url, viewport={"width": 1366, "height": 860}).new_page()
+    desk.add_init_script(f"localStorage.setItem('oppo_lang', '{lang}')")
+    sign_in(desk, "office")
+    sales = SalesListPage(desk).open("status=pending")
+    expect(sales.rows.first).to_be_visible()
+    check(desk, "/sales")
+    sales.rows.first.get_by_test_id("sale-link").click()
+    expect(SalePage(desk).status).to_be_visible()
+    check(desk, "/sales/{id}")
+    form = NewSalePage(desk).open()
+    form.save.click()
+    expect(form.error("product_id")).to_be_visible()
+    check(desk, "/sales/new (errors)")
+    desk.goto("/stores")
+    expect(desk.get_by_test_id("store-row").first).to_be_visible()
+    check(desk, "/stores")
+    desk.get_by_test_id("store-link").first.click()
+    expect(desk.get_by_test_id("assignment-row").first).to_be_visible()
+    check(desk, "/stores/{id}")
+    desk.context.close()
+
+    phone = browser.new_context(base_url=demo.url, viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    phone.add_init_script(f"localStorage.setItem('oppo_lang', '{lang}')")
+    sign_in(phone, "supervisor")
+    SalesListPage(phone).open()
+    _no_sideways_scroll(phone)
+    phone.get_by_test_id("filters-open").tap()
+    expect(phone.get_by_test_id("sales-status")).to_be_visible()
+    check(phone, "/sales on a phone, filters open")
+    phone.context.close()
+    assert found == {}

@@ -9,8 +9,10 @@ import reflex as rx
 from oppo_kz.sales.ui.new_sale_state import PAYMENT_TYPES, NewSaleState
 from oppo_kz.sales.ui.scanner import IMEI_PATTERN, bd_scanner
 from oppo_kz.sales.ui.texts import keyed_text
-from oppo_kz.ui.components import native_select
+from oppo_kz.ui.components import data_attrs, native_select
 from oppo_kz.ui.i18n import t
+from oppo_kz.ui.layout import page_header
+from oppo_kz.ui.pages import not_allowed
 
 ERRORS: Any = NewSaleState.errors  # a dict var (mypy reads rx.Field[dict] as an array)
 
@@ -48,7 +50,10 @@ def _field(label_key: str, name: str, *controls: rx.Component) -> rx.Component:
 
 
 def _store() -> rx.Component:
-    options = rx.foreach(NewSaleState.stores, lambda s: rx.el.option(s["label"], value=s["id"].to_string()))
+    options = rx.foreach(
+        NewSaleState.stores,
+        lambda s: rx.el.option(s["label"], value=s["id"].to_string(), custom_attrs=data_attrs()),
+    )
     return _field(
         "sales.store",
         "store_id",
@@ -79,7 +84,8 @@ def _promoter() -> rx.Component:
             rx.el.select(
                 rx.el.option(t("sales.promoter.pick"), value=""),
                 rx.foreach(
-                    NewSaleState.promoters, lambda p: rx.el.option(p["label"], value=p["id"].to_string())
+                    NewSaleState.promoters,
+                    lambda p: rx.el.option(p["label"], value=p["id"].to_string(), custom_attrs=data_attrs()),
                 ),
                 id="field-promoter_id",
                 value=NewSaleState.promoter_id,
@@ -97,8 +103,8 @@ def _option(option: Any) -> rx.Component:
     return rx.el.button(
         rx.hstack(
             rx.vstack(
-                rx.text(option["label"], size="2", weight="medium", translate="no"),
-                rx.text(option["sku"], size="1", color_scheme="gray", translate="no"),
+                rx.text(option["label"], size="2", weight="medium", custom_attrs=data_attrs()),
+                rx.text(option["sku"], size="1", color_scheme="gray", custom_attrs=data_attrs()),
                 spacing="0",
                 align="start",
             ),
@@ -206,7 +212,7 @@ def _scan_problem() -> rx.Component:
     return rx.cond(
         NewSaleState.scan_problem != "",
         rx.callout(
-            keyed_text("sales.scan." + NewSaleState.scan_problem, "sales.scan."),
+            keyed_text(NewSaleState.scan_problem, "sales.scan."),
             color_scheme="amber",
             data_testid="sale-scan-problem",
         ),
@@ -309,7 +315,7 @@ def _saved() -> rx.Component:
                 rx.text(
                     t("sales.saved"),
                     ": ",
-                    rx.el.span(NewSaleState.saved_label, translate="no"),
+                    rx.el.span(NewSaleState.saved_label, custom_attrs=data_attrs()),
                     ". ",
                     t("sales.saved.next"),
                 ),
@@ -333,7 +339,7 @@ def new_sale_page() -> rx.Component:
     return rx.cond(
         NewSaleState.allowed,
         rx.vstack(
-            rx.heading(t("sales.new.title"), size="6"),
+            page_header(t("sales.new.title")),
             _saved(),
             rx.cond(
                 ERRORS.contains("form"),
@@ -366,5 +372,5 @@ def new_sale_page() -> rx.Component:
             max_width="560px",
             margin_x="auto",
         ),
-        rx.callout(t("sales.not_allowed"), color_scheme="red", data_testid="forbidden"),
+        not_allowed("sales.not_allowed", back="/sales"),
     )

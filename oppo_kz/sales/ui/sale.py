@@ -9,7 +9,9 @@ import reflex as rx
 from oppo_kz.sales.ui.sale_state import SaleState
 from oppo_kz.sales.ui.sales import status_badge
 from oppo_kz.sales.ui.texts import keyed_text
+from oppo_kz.ui.components import data_attrs, link_button
 from oppo_kz.ui.i18n import t
+from oppo_kz.ui.layout import empty_state, page_header
 
 FIELDS = (
     ("sales.product", "product"),
@@ -28,7 +30,8 @@ def _value(label_key: str, name: str) -> rx.Component:
     return rx.box(
         rx.el.dt(rx.text(t(label_key), size="1", color_scheme="gray")),
         rx.el.dd(
-            rx.text(SaleState.sale[name], size="3", translate="no", data_testid=f"sale-{name}"), margin="0"
+            rx.text(SaleState.sale[name], size="3", custom_attrs=data_attrs(), data_testid=f"sale-{name}"),
+            margin="0",
         ),
         min_width="0",
     )
@@ -116,19 +119,18 @@ def _withdraw() -> rx.Component:
 
 def _found() -> Any:
     return rx.vstack(
-        rx.hstack(
-            rx.heading(t("sales.detail", id=SaleState.sale["id"]), size="6"),
-            status_badge(SaleState.sale["status"]),
-            align="center",
-            spacing="3",
-            wrap="wrap",
+        rx.box(
+            page_header(
+                t("sales.detail", id=SaleState.sale["id"]), badges=[status_badge(SaleState.sale["status"])]
+            ),
             data_testid="sale-status",
             data_status=SaleState.sale["status"],
+            width="100%",
         ),
         rx.cond(
             SaleState.problem != "",
             rx.callout(
-                keyed_text("sales.error." + SaleState.problem, "sales.error."),
+                keyed_text(SaleState.problem, "sales.error."),
                 color_scheme="red",
                 role="alert",
             ),
@@ -154,7 +156,7 @@ def _found() -> Any:
         ),
         _review(),
         rx.hstack(
-            rx.link(rx.button(t("sales.back"), variant="soft", color_scheme="gray", size="3"), href="/sales"),
+            link_button(t("sales.back"), href="/sales", kind="secondary", icon="arrow-left"),
             _withdraw(),
             wrap="wrap",
             spacing="3",
@@ -170,7 +172,13 @@ def sale_page() -> rx.Component:
         SaleState.found,
         _found(),
         rx.vstack(
-            rx.callout(t("sales.not_found"), color_scheme="gray", data_testid="sale-not-found"),
-            rx.link(t("sales.back"), href="/sales"),
+            page_header(t("nav.sales")),
+            empty_state(
+                "search-x",
+                t("sales.not_found"),
+                link_button(t("sales.back"), href="/sales", kind="secondary", icon="arrow-left"),
+                testid="sale-not-found",
+            ),
+            width="100%",
         ),
     )

@@ -12,8 +12,10 @@ import reflex as rx
 
 from oppo_kz.sales.ui.sales_state import STATUSES, SalesState
 from oppo_kz.sales.ui.texts import keyed_text
-from oppo_kz.ui.components import filter_input
+from oppo_kz.ui.components import action_button, data_attrs, filter_input, link_button, native_select
+from oppo_kz.ui.forms import labelled_field
 from oppo_kz.ui.i18n import t
+from oppo_kz.ui.layout import empty_state, list_toolbar, page_header, pager
 
 DESKTOP_COLUMNS = "36px 120px minmax(0,1.2fr) minmax(0,1.5fr) 130px 44px 110px minmax(0,1fr) 110px"
 PHONE_COLUMNS = "36px minmax(0,1fr) auto"
@@ -62,13 +64,13 @@ def _row(row: Any) -> rx.Component:
     return rx.box(
         _cell(checkbox, "1 / 1 / 3 / 2"),
         _cell(rx.text(row["sold_at"], size="1", color_scheme="gray"), "1 / 2"),
-        _cell(rx.text(row["store"], size="2", translate="no"), "3 / 2 / 4 / 4"),
+        _cell(rx.text(row["store"], size="2", custom_attrs=data_attrs()), "3 / 2 / 4 / 4"),
         _cell(
             rx.link(
                 row["product"],
                 href="/sales/" + row["id"].to_string(),
                 weight="medium",
-                translate="no",
+                custom_attrs=data_attrs(),
                 data_testid="sale-link",
             ),
             "2 / 2",
@@ -82,7 +84,7 @@ def _row(row: Any) -> rx.Component:
             "1 / 3",
             text_align="right",
         ),
-        _cell(rx.text(row["promoter"], size="2", translate="no"), "5 / 2 / 6 / 4"),
+        _cell(rx.text(row["promoter"], size="2", custom_attrs=data_attrs()), "5 / 2 / 6 / 4"),
         _cell(status_badge(row["status"]), "2 / 3", text_align="right"),
         role="row",
         display="grid",
@@ -113,58 +115,36 @@ def _header() -> rx.Component:
     )
 
 
-def _filters() -> rx.Component:
-    def labelled(key: str, control: rx.Component, control_id: str) -> rx.Component:
-        return rx.vstack(
-            rx.el.label(rx.text(t(key), size="1", weight="medium"), html_for=control_id),
-            control,
-            spacing="1",
-            width=rx.breakpoints(initial="100%", sm="auto"),
+def _search() -> list[rx.Component]:
+    return [
+        labelled_field(
+            t("common.search"),
+            filter_input(
+                control_id="sales-search", value=SalesState.q, on_change=SalesState.set_q,
+                testid="sales-search", placeholder=t("sales.search"), type="search",
+                width="100%", min_width="0",
+            ),
+            control_id="sales-search", label_size="1", min_width="0", max_width="320px",
         )
+    ]  # fmt: skip
 
-    status = rx.el.select(
-        rx.el.option(t("sales.status.all"), value=""),
-        *[rx.el.option(t(f"sales.status.{s}"), value=s) for s in STATUSES],
-        id="sales-status",
-        value=SalesState.status,
-        on_change=SalesState.set_status,
-        class_name="rt-reset rt-SelectTrigger rt-r-size-2 rt-variant-surface",
-        style={"minHeight": "44px", "width": "100%"},
-        data_testid="sales-status",
-    )
+
+def _filters() -> list[rx.Component]:
+    status = native_select(
+        [(t("sales.status.all"), ""), *[(t(f"sales.status.{s}"), s) for s in STATUSES]],
+        id="sales-status", value=SalesState.status, on_change=SalesState.set_status,
+        data_testid="sales-status", style={"width": "100%"},
+    )  # fmt: skip
 
     def day(key: str, value: Any, handler: Any, testid: str) -> rx.Component:
-        return labelled(
-            key,
-            rx.input(type="date", id=testid, value=value, on_change=handler, data_testid=testid, size="3"),
-            testid,
-        )
+        control = rx.input(type="date", id=testid, value=value, on_change=handler, data_testid=testid)
+        return labelled_field(t(key), control, control_id=testid, label_size="1")
 
-    search = filter_input(
-        control_id="sales-search",
-        value=SalesState.q,
-        on_change=SalesState.set_q,
-        testid="sales-search",
-        placeholder=t("sales.search"),
-        type="search",
-        size="3",
-        width="100%",
-    )
-    return rx.flex(
-        labelled("common.search", search, "sales-search"),
-        labelled("sales.status", status, "sales-status"),
+    return [
+        labelled_field(t("sales.status"), status, control_id="sales-status", label_size="1"),
         day("sales.date_from", SalesState.date_from, SalesState.set_date_from, "sales-date-from"),
         day("sales.date_to", SalesState.date_to, SalesState.set_date_to, "sales-date-to"),
-        rx.cond(
-            SalesState.filter_count > 0,
-            rx.button(t("common.clear_filters"), variant="ghost", on_click=SalesState.clear_filters),
-        ),
-        direction=rx.breakpoints(initial="column", sm="row"),
-        wrap="wrap",
-        align=rx.breakpoints(initial="stretch", sm="end"),
-        gap="3",
-        width="100%",
-    )
+    ]
 
 
 def _totals() -> rx.Component:
@@ -232,29 +212,14 @@ def _bulk_review() -> rx.Component:
 def _pager() -> rx.Component:
     return rx.cond(
         SalesState.pages > 1,
-        rx.hstack(
-            rx.button(
-                t("sales.prev"),
-                variant="soft",
-                size="3",
-                disabled=SalesState.page <= 1,
-                on_click=SalesState.go_to_page(SalesState.page - 1),
-                data_testid="sales-prev",
+        rx.center(
+            pager(
+                page=SalesState.page, pages=SalesState.pages, numbers=SalesState.page_numbers,
+                go=SalesState.go_to_page, prefix="sales",
             ),
-            rx.text(t("sales.page", page=SalesState.page, pages=SalesState.pages), size="2"),
-            rx.button(
-                t("sales.next"),
-                variant="soft",
-                size="3",
-                disabled=SalesState.page >= SalesState.pages,
-                on_click=SalesState.go_to_page(SalesState.page + 1),
-                data_testid="sales-next",
-            ),
-            align="center",
-            justify="center",
             width="100%",
         ),
-    )
+    )  # fmt: skip
 
 
 def _messages() -> rx.Component:
@@ -271,7 +236,7 @@ def _messages() -> rx.Component:
         rx.cond(
             SalesState.problem != "",
             rx.callout(
-                keyed_text("sales.error." + SalesState.problem, "sales.error."),
+                keyed_text(SalesState.problem, "sales.error."),
                 color_scheme="red",
                 role="alert",
             ),
@@ -280,39 +245,33 @@ def _messages() -> rx.Component:
 
 
 def _page_header() -> rx.Component:
-    return rx.hstack(
-        rx.heading(t("sales.title"), size="6"),
-        rx.spacer(),
+    return page_header(
+        t("sales.title"),
         rx.cond(
             SalesState.can_review,
-            rx.link(rx.button(t("sales.to_review"), variant="soft", size="3"), href="/sales?status=pending"),
+            link_button(t("sales.to_review"), href="/sales?status=pending", kind="secondary"),
         ),
-        rx.button(
-            rx.icon("download", size=16),
-            t("sales.export"),
-            variant="soft",
-            size="3",
-            on_click=SalesState.export("csv"),
-            data_testid="sales-export",
+        action_button(
+            t("sales.export"), on_click=SalesState.export("csv"), testid="sales-export",
+            kind="secondary", icon="download",
         ),
         rx.cond(
             SalesState.can_report,
-            rx.link(
-                rx.button(rx.icon("plus", size=16), t("sales.new"), size="3", data_testid="sale-new"),
-                href="/sales/new",
-            ),
+            link_button(t("sales.new"), href="/sales/new", testid="sale-new", icon="plus"),
         ),
-        width="100%",
-        align="center",
-        wrap="wrap",
-        spacing="2",
-    )
+    )  # fmt: skip
 
 
 def sales_page() -> rx.Component:
     return rx.vstack(
         _page_header(),
-        rx.card(_filters(), width="100%"),
+        list_toolbar(
+            search=_search,
+            filters=_filters,
+            active=SalesState.filter_count,
+            clear=SalesState.clear_filters,
+            prefix="sales",
+        ),
         _totals(),
         _messages(),
         rx.box(
@@ -344,10 +303,20 @@ def sales_page() -> rx.Component:
         ),
         rx.cond(
             SalesState.loaded & (SalesState.total == 0),
-            rx.callout(
-                rx.cond(SalesState.filter_count > 0, t("sales.no_matches"), t("sales.empty")),
-                color_scheme="gray",
-                data_testid="sales-empty",
+            rx.cond(
+                SalesState.filter_count > 0,
+                empty_state(
+                    "search-x",
+                    t("sales.no_matches"),
+                    action_button(
+                        t("common.clear_filters"),
+                        on_click=SalesState.clear_filters,
+                        testid="sales-empty-clear",
+                        kind="secondary",
+                    ),
+                    testid="sales-empty",
+                ),
+                empty_state("receipt", t("sales.empty"), testid="sales-empty"),
             ),
         ),
         _pager(),

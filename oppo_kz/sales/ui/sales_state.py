@@ -22,6 +22,7 @@ from oppo_kz.sales import queries, review
 from oppo_kz.sales.models import ReviewAction, SaleStatus
 from oppo_kz.ui.i18n import I18nState
 from oppo_kz.ui.live import LiveFeed
+from oppo_kz.ui.paging import page_numbers
 from oppo_kz.ui.run import run_in_session, run_service
 
 logger = logging.getLogger(__name__)
@@ -162,6 +163,10 @@ class SalesState(rx.State):
 
     _view: SalesView = SalesView()
 
+    @rx.var
+    def page_numbers(self) -> list[int]:
+        return page_numbers(self.page, self.pages)
+
     async def _show(self, actor: Principal, view: SalesView) -> None:
         lang = (await self.get_state(I18nState)).lang
         self._apply(view, await fetch(actor, view), lang)
@@ -191,7 +196,7 @@ class SalesState(rx.State):
         try:
             await self._show(actor, SalesView.from_params(dict(self.router.url.query_parameters)))
         except DomainError as exc:
-            self.problem = exc.message
+            self.problem = exc.error_code
             return None
         return SalesState.follow_sales
 

@@ -9,7 +9,9 @@ import reflex as rx
 from oppo_kz.sales.ui.texts import keyed_text
 from oppo_kz.stores.models import CHAINS
 from oppo_kz.stores.ui.store_state import StoreState
+from oppo_kz.ui.components import data_attrs, data_text, link_button
 from oppo_kz.ui.i18n import t
+from oppo_kz.ui.layout import empty_state, page_header
 
 ERRORS: Any = StoreState.errors  # a dict var (mypy reads rx.Field[dict] as an array)
 VALUES: Any = StoreState.values
@@ -23,7 +25,7 @@ def _field(label_key: str, name: str, control: rx.Component) -> rx.Component:
         rx.cond(
             ERRORS.contains(name),
             rx.text(
-                keyed_text("stores.error." + ERRORS[name], "stores.error."),
+                keyed_text(ERRORS[name], "stores.error."),
                 id=f"field-{name}-error",
                 color_scheme="red",
                 size="2",
@@ -51,6 +53,7 @@ def _input(label_key: str, name: str, **props: Any) -> rx.Component:
             aria_invalid=invalid.to_string(),
             aria_describedby=rx.cond(invalid, f"field-{name}-error", ""),
             data_testid=f"field-{name}",
+            custom_attrs=data_attrs(),  # what is typed here is data (codes, names, addresses)
             **props,
         ),
     )
@@ -73,7 +76,10 @@ def _selects() -> list[rx.Component]:
     )
     supervisor = rx.el.select(
         rx.el.option(t("stores.supervisor.none"), value=""),
-        rx.foreach(StoreState.supervisors, lambda s: rx.el.option(s["label"], value=s["id"].to_string())),
+        rx.foreach(
+            StoreState.supervisors,
+            lambda s: rx.el.option(s["label"], value=s["id"].to_string(), custom_attrs=data_attrs()),
+        ),
         id="field-supervisor_id",
         default_value=VALUES["supervisor_id"],
         disabled=~StoreState.can_edit,
@@ -120,7 +126,7 @@ def _form() -> rx.Component:
             ),
             rx.cond(
                 ERRORS.contains("form"),
-                rx.callout(keyed_text("stores.error." + ERRORS["form"], "stores.error."), color_scheme="red"),
+                rx.callout(keyed_text(ERRORS["form"], "stores.error."), color_scheme="red"),
             ),
             rx.cond(
                 StoreState.saved,
@@ -148,7 +154,7 @@ def _form() -> rx.Component:
 def _assignment(row: Any) -> rx.Component:
     return rx.hstack(
         rx.vstack(
-            rx.text(row["user"], size="2", weight="medium", translate="no"),
+            rx.text(row["user"], size="2", weight="medium", custom_attrs=data_attrs()),
             rx.text(
                 row["starts_on"],
                 " — ",
@@ -195,7 +201,10 @@ def _assign_form() -> rx.Component:
 
     who = rx.el.select(
         rx.el.option(t("stores.assign.pick"), value=""),
-        rx.foreach(StoreState.promoters, lambda p: rx.el.option(p["label"], value=p["id"].to_string())),
+        rx.foreach(
+            StoreState.promoters,
+            lambda p: rx.el.option(p["label"], value=p["id"].to_string(), custom_attrs=data_attrs()),
+        ),
         value=StoreState.new_promoter,
         on_change=lambda v: StoreState.set_new("promoter", v),
         aria_label=t("stores.assign.promoter"),
@@ -218,7 +227,7 @@ def _assign_form() -> rx.Component:
             rx.cond(
                 StoreState.assign_problem != "",
                 rx.text(
-                    keyed_text("stores.error." + StoreState.assign_problem, "stores.error."),
+                    keyed_text(StoreState.assign_problem, "stores.error."),
                     color_scheme="red",
                     size="2",
                     role="alert",
@@ -261,7 +270,7 @@ def store_page() -> rx.Component:
     return rx.cond(
         StoreState.found,
         rx.vstack(
-            rx.heading(rx.cond(StoreState.is_new, t("stores.new"), VALUES["name"]), size="6", translate="no"),
+            page_header(rx.cond(StoreState.is_new, t("stores.new"), data_text(VALUES["name"]))),
             _form(),
             _assignments(),
             spacing="4",
@@ -269,7 +278,13 @@ def store_page() -> rx.Component:
             max_width="1100px",
         ),
         rx.vstack(
-            rx.callout(t("stores.not_found"), color_scheme="gray", data_testid="store-not-found"),
-            rx.link(t("stores.back"), href="/stores"),
+            page_header(t("nav.stores")),
+            empty_state(
+                "search-x",
+                t("stores.not_found"),
+                link_button(t("stores.back"), href="/stores", kind="secondary", icon="arrow-left"),
+                testid="store-not-found",
+            ),
+            width="100%",
         ),
     )

@@ -1,4 +1,4 @@
-"""/stores — the stores a user may see: a card per store on a phone, a table row from 1024 px."""
+"""/stores — the stores a user may see: a table from 1024 px, a card per store on a phone."""
 
 from __future__ import annotations
 
@@ -7,122 +7,106 @@ from typing import Any
 import reflex as rx
 
 from oppo_kz.stores.ui.stores_state import StoresState
-from oppo_kz.ui.components import filter_input
+from oppo_kz.ui.components import (
+    NATIVE_SELECT_CLASS,
+    action_button,
+    data_attrs,
+    filter_input,
+    link_button,
+)
+from oppo_kz.ui.forms import labelled_field
 from oppo_kz.ui.i18n import t
+from oppo_kz.ui.layout import cell, empty_state, list_toolbar, page_header, pager, responsive_table
 
-COLUMNS = "110px minmax(0,1.6fr) minmax(0,1fr) minmax(0,1fr) minmax(0,1.2fr) 90px"
+COLUMNS = ("stores.code", "stores.name", "stores.city", "stores.chain", "stores.supervisor", "stores.status")
+
+
+def _active(store: Any) -> rx.Component:
+    return rx.cond(
+        store["active"],
+        rx.badge(t("stores.active"), color_scheme="green", variant="soft"),
+        rx.badge(t("stores.inactive"), color_scheme="gray", variant="soft"),
+    )
 
 
 def _row(store: Any) -> rx.Component:
-    return rx.link(
-        rx.box(
-            rx.code(store["code"], variant="ghost", size="1"),
-            rx.text(store["name"], size="2", weight="medium", translate="no"),
-            rx.text(store["city"], size="2", translate="no"),
-            rx.text(store["chain"], size="2", color_scheme="gray", translate="no"),
-            rx.text(store["supervisor"], size="2", color_scheme="gray", translate="no"),
-            rx.cond(
-                store["active"],
-                rx.badge(t("stores.active"), color_scheme="green", variant="soft"),
-                rx.badge(t("stores.inactive"), color_scheme="gray", variant="soft"),
-            ),
-            display="grid",
-            grid_template_columns=rx.breakpoints(initial="minmax(0,1fr) auto", md=COLUMNS),
-            gap=rx.breakpoints(initial="2px 8px", md="12px"),
-            align_items="center",
-            padding="12px",
-            border_bottom="1px solid var(--gray-4)",
-            role="row",
+    return rx.table.row(
+        cell(rx.code(store["code"], variant="ghost", size="2"), white_space="nowrap", custom_attrs=data_attrs()),
+        cell(
+            rx.link(store["name"], href="/stores/" + store["id"].to_string(), data_testid="store-link"),
+            slot="title", custom_attrs=data_attrs(),
         ),
-        href="/stores/" + store["id"].to_string(),
-        underline="none",
-        color_scheme="gray",
-        high_contrast=True,
+        cell(store["city"], custom_attrs=data_attrs()),
+        cell(store["chain"], custom_attrs=data_attrs()),
+        cell(store["supervisor"], custom_attrs=data_attrs()),
+        cell(_active(store), slot="value"),
+        cell(  # the phone card's second line
+            rx.text(store["code"], as_="span", custom_attrs=data_attrs()), " · ",
+            rx.text(store["city"], as_="span", custom_attrs=data_attrs()), " · ",
+            rx.text(store["chain"], as_="span", custom_attrs=data_attrs()),
+            slot="meta",
+        ),
         data_testid="store-row",
         data_store_id=store["id"],
-    )
+        align="center",
+    )  # fmt: skip
+
+
+def _search() -> list[rx.Component]:
+    return [
+        labelled_field(
+            t("common.search"),
+            filter_input(
+                control_id="stores-search", value=StoresState.q, on_change=StoresState.set_q,
+                testid="stores-search", placeholder=t("stores.search"), type="search",
+                width="100%", min_width="0",
+            ),
+            control_id="stores-search", label_size="1", min_width="0", max_width="320px",
+        )
+    ]  # fmt: skip
+
+
+def _filters() -> list[rx.Component]:
+    city = rx.el.select(
+        rx.el.option(t("stores.city.all"), value=""),
+        rx.foreach(StoresState.cities, lambda c: rx.el.option(c, value=c, custom_attrs=data_attrs())),
+        id="stores-city", value=StoresState.city, on_change=StoresState.set_city,
+        class_name=NATIVE_SELECT_CLASS, data_testid="stores-city", style={"width": "100%"},
+    )  # fmt: skip
+    return [labelled_field(t("stores.city"), city, control_id="stores-city", label_size="1")]
 
 
 def stores_page() -> rx.Component:
-    city = rx.el.select(
-        rx.el.option(t("stores.city.all"), value=""),
-        rx.foreach(StoresState.cities, lambda c: rx.el.option(c, value=c)),
-        value=StoresState.city,
-        on_change=StoresState.set_city,
-        aria_label=t("stores.city"),
-        class_name="rt-reset rt-SelectTrigger rt-r-size-3 rt-variant-surface",
-        style={"minHeight": "44px"},
-        data_testid="stores-city",
+    new = rx.cond(
+        StoresState.can_create,
+        link_button(t("stores.new"), href="/stores/new", testid="store-new", icon="plus"),
     )
-    search = filter_input(
-        control_id="stores-search",
-        value=StoresState.q,
-        on_change=StoresState.set_q,
-        testid="stores-search",
-        placeholder=t("stores.search"),
-        aria_label=t("common.search"),
-        type="search",
-        size="3",
-        width="100%",
-    )
+    headers = [rx.table.column_header_cell(t(key)) for key in COLUMNS]
     return rx.vstack(
-        rx.hstack(
-            rx.heading(t("stores.title"), size="6"),
-            rx.spacer(),
+        page_header(t("stores.title"), new),
+        list_toolbar(
+            search=_search, filters=_filters, active=StoresState.filter_count,
+            clear=StoresState.clear_filters, prefix="stores",
+        ),
+        rx.text(t("stores.count", count=StoresState.total), size="2", color_scheme="gray",
+                data_testid="stores-total"),
+        responsive_table(headers, rx.foreach(StoresState.rows, _row), data_testid="stores-table"),
+        rx.cond(
+            StoresState.loaded & (StoresState.total == 0),
             rx.cond(
-                StoresState.can_create,
-                rx.link(
-                    rx.button(rx.icon("plus", size=16), t("stores.new"), size="3", data_testid="store-new"),
-                    href="/stores/new",
-                ),
-            ),
-            width="100%",
-            align="center",
-        ),
-        rx.flex(search, city, direction=rx.breakpoints(initial="column", sm="row"), gap="3", width="100%"),
-        rx.text(
-            t("stores.count", count=StoresState.total),
-            size="2",
-            color_scheme="gray",
-            data_testid="stores-total",
-        ),
-        rx.box(
-            rx.foreach(StoresState.rows, _row),
-            role="table",
-            aria_label=t("stores.title"),
-            width="100%",
-            border="1px solid var(--gray-5)",
-            border_radius="8px",
-            overflow="hidden",
-            background="var(--color-panel-solid)",
-            data_testid="stores-table",
-        ),
-        rx.cond(
-            StoresState.loaded & (StoresState.total == 0), rx.callout(t("stores.empty"), color_scheme="gray")
-        ),
-        rx.cond(
-            StoresState.pages > 1,
-            rx.hstack(
-                rx.button(
-                    t("sales.prev"),
-                    variant="soft",
-                    size="3",
-                    disabled=StoresState.page <= 1,
-                    on_click=StoresState.go_to_page(StoresState.page - 1),
-                ),
-                rx.text(t("sales.page", page=StoresState.page, pages=StoresState.pages), size="2"),
-                rx.button(
-                    t("sales.next"),
-                    variant="soft",
-                    size="3",
-                    disabled=StoresState.page >= StoresState.pages,
-                    on_click=StoresState.go_to_page(StoresState.page + 1),
-                ),
-                justify="center",
-                align="center",
-                width="100%",
+                StoresState.filter_count > 0,
+                empty_state("search-x", t("stores.no_matches"), action_button(
+                    t("common.clear_filters"), on_click=StoresState.clear_filters,
+                    testid="stores-empty-clear", kind="secondary",
+                ), testid="stores-empty"),
+                empty_state("store", t("stores.empty"), testid="stores-empty"),
             ),
         ),
+        rx.cond(StoresState.pages > 1, rx.center(pager(
+            page=StoresState.page, pages=StoresState.pages, numbers=StoresState.page_numbers,
+            go=StoresState.go_to_page, prefix="stores",
+        ), width="100%")),
         spacing="4",
         width="100%",
-    )
+        data_testid="stores-page",
+    )  # fmt: skip

@@ -12,6 +12,7 @@ from oppo_kz.auth.service import Principal
 from oppo_kz.auth.ui.state import actor_or_login
 from oppo_kz.lib.listing import Filter, ListQuery, SortKey
 from oppo_kz.stores import service as stores
+from oppo_kz.ui.paging import page_numbers
 from oppo_kz.ui.run import run_in_session
 
 PAGE_SIZE = 50
@@ -27,6 +28,11 @@ class StoresState(rx.State):
     city: rx.Field[str] = rx.field("")
     can_create: rx.Field[bool] = rx.field(False)
     loaded: rx.Field[bool] = rx.field(False)
+    filter_count: rx.Field[int] = rx.field(0)
+
+    @rx.var
+    def page_numbers(self) -> list[int]:
+        return page_numbers(self.page, self.pages)
 
     @rx.event
     async def load(self):
@@ -37,6 +43,7 @@ class StoresState(rx.State):
         self.q, self.city = str(params.get("q", ""))[:100], str(params.get("city", ""))[:60]
         raw_page = str(params.get("page", "1"))
         self.page = int(raw_page) if raw_page.isdigit() and 0 < int(raw_page) < 100_000 else 1
+        self.filter_count = bool(self.q) + bool(self.city)
         self.can_create = has_permission(actor.role, Permission.stores_create)
         filters = (Filter("city", "eq", self.city),) if self.city else ()
         query = ListQuery(
@@ -75,3 +82,7 @@ class StoresState(rx.State):
     @rx.event
     def go_to_page(self, number: int) -> Any:
         return rx.redirect(self._url(page=max(1, min(int(number), max(self.pages, 1)))))
+
+    @rx.event
+    def clear_filters(self) -> Any:
+        return rx.redirect("/stores")
