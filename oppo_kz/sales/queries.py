@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, func, select
 from sqlmodel import Session
 
+from oppo_kz.assignments.models import Assignment
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
 from oppo_kz.core.db import table_of
@@ -169,3 +170,35 @@ def export_rows(*, session: Session, actor: Principal, query: ListQuery) -> Iter
     """Every sale the query matches in `actor`'s scope, in its order, as rows of `SALES.output`."""
     actor.require(Permission.sales_read)
     yield from listing.iterate(session, SALES, query, scope=sale_scope(actor))
+
+
+def filter_choices(*, session: Session, actor: Principal) -> dict[str, list[dict[str, Any]]]:
+    """The stores and promoters the sales list can be narrowed to: those in `actor`'s scope (a
+    supervisor: their stores and the promoters ever assigned to them). A promoter gets none: the
+    list holds their own sales only."""
+    actor.require(Permission.sales_read)
+    if actor.role == Role.promoter:
+        return {"stores": [], "promoters": []}
+    stores = select(STORES_TABLE.c.id, STORES_TABLE.c.name, STORES_TABLE.c.city).order_by(
+        STORES_TABLE.c.name, STORES_TABLE.c.id
+    )
+    people = select(PROMOTERS.c.id, PROMOTERS.c.full_name, PROMOTERS.c.email).where(
+        PROMOTERS.c.role == Role.promoter
+    )
+    if actor.role == Role.supervisor:
+        stores = stores.where(STORES_TABLE.c.supervisor_id == actor.id)
+        assigned = table_of(Assignment)
+        people = people.where(
+            PROMOTERS.c.id.in_(
+                select(assigned.c.user_id)
+                .join(STORES_TABLE, STORES_TABLE.c.id == assigned.c.store_id)
+                .where(STORES_TABLE.c.supervisor_id == actor.id)
+            )
+        )
+    return {
+        "stores": [{"id": r.id, "label": f"{r.name} · {r.city}"} for r in session.execute(stores)],
+        "promoters": [
+            {"id": r.id, "label": r.full_name or r.email}
+            for r in session.execute(people.order_by(PROMOTERS.c.full_name, PROMOTERS.c.id))
+        ],
+    }

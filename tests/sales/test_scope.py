@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from oppo_kz.auth.service import Principal
 from oppo_kz.core.db import session_scope
 from oppo_kz.products.models import Product
+from oppo_kz.sales import queries
 from oppo_kz.stores.models import Store
 from oppo_kz.users.models import User
 from tests.factories import id_of, make_sale
@@ -103,3 +105,25 @@ def test_assignments_in_scope(client: Any, world: World, role: str) -> None:
     listed = client.get("/api/v1/assignments?page_size=200", headers=world.h(role)).json()
     pairs = {(a["store_id"], a["user_id"]) for a in listed["items"]}
     assert pairs == {(world[store], world[promoter]) for store, promoter in ASSIGNMENTS[role]}
+
+
+FILTER_CHOICES = {  # the /sales page's store and promoter pickers
+    "admin": ({"a1", "a2", "b1"}, {"p1", "p2"}),
+    "office": ({"a1", "a2", "b1"}, {"p1", "p2"}),
+    "sup_a": ({"a1", "a2"}, {"p1", "p2"}),
+    "sup_b": ({"b1"}, {"p2"}),  # p2 was assigned to b1 once: their old sales are b's to read
+    "p1": (set(), set()),
+    "p2": (set(), set()),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_sales_filters_offer_only_what_is_in_scope(world: World, role: str) -> None:
+    with session_scope() as s:
+        user = s.get_one(User, world[role])
+        actor = Principal(id=world[role], email=user.email, full_name=user.full_name, role=user.role)
+        choices = queries.filter_choices(session=s, actor=actor)
+    stores = {name: world[name] for name in ("a1", "a2", "b1")}
+    promoters = {name: world[name] for name in ("p1", "p2")}
+    assert _names(stores, {c["id"] for c in choices["stores"]}) == FILTER_CHOICES[role][0]
+    assert _names(promoters, {c["id"] for c in choices["promoters"]}) == FILTER_CHOICES[role][1]

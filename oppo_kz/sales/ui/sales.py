@@ -12,7 +12,14 @@ import reflex as rx
 
 from oppo_kz.sales.ui.sales_state import STATUSES, SalesState
 from oppo_kz.sales.ui.texts import keyed_text
-from oppo_kz.ui.components import action_button, data_attrs, filter_input, link_button, native_select
+from oppo_kz.ui.components import (
+    NATIVE_SELECT_CLASS,
+    action_button,
+    data_attrs,
+    filter_input,
+    link_button,
+    native_select,
+)
 from oppo_kz.ui.forms import labelled_field
 from oppo_kz.ui.i18n import t
 from oppo_kz.ui.layout import empty_state, list_toolbar, page_header, pager
@@ -140,8 +147,37 @@ def _filters() -> list[rx.Component]:
         control = rx.input(type="date", id=testid, value=value, on_change=handler, data_testid=testid)
         return labelled_field(t(key), control, control_id=testid, label_size="1")
 
+    def pick(testid: str, everyone: str, choices: Any, value: Any, handler: Any, label: str) -> rx.Component:
+        select = rx.el.select(
+            rx.el.option(t(everyone), value=""),
+            rx.foreach(choices, lambda c: rx.el.option(
+                c["label"], value=c["id"].to_string(), custom_attrs=data_attrs()
+            )),
+            id=testid, value=value, on_change=handler, class_name=NATIVE_SELECT_CLASS,
+            data_testid=testid, style={"width": "100%", "maxWidth": "260px"},
+        )  # fmt: skip
+        return rx.cond(
+            choices.length() > 0, labelled_field(t(label), select, control_id=testid, label_size="1")
+        )
+
     return [
         labelled_field(t("sales.status"), status, control_id="sales-status", label_size="1"),
+        pick(
+            "sales-store",
+            "sales.store.all",
+            SalesState.store_choices,
+            SalesState.store_id,
+            SalesState.set_store,
+            "sales.store",
+        ),
+        pick(
+            "sales-promoter",
+            "sales.promoter.all",
+            SalesState.promoter_choices,
+            SalesState.promoter_id,
+            SalesState.set_promoter,
+            "sales.promoter",
+        ),
         day("sales.date_from", SalesState.date_from, SalesState.set_date_from, "sales-date-from"),
         day("sales.date_to", SalesState.date_to, SalesState.set_date_to, "sales-date-to"),
     ]

@@ -38,6 +38,10 @@ def _day(text: str) -> date | None:
         return None
 
 
+def _row_id(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) < 10 and int(text) > 0 else None
+
+
 @dataclass(frozen=True)
 class SalesView:
     """What the URL says the list shows; invalid parameters fall back to defaults."""
@@ -47,6 +51,7 @@ class SalesView:
     date_from: date | None = None
     date_to: date | None = None
     store_id: int | None = None
+    promoter_id: int | None = None
     sort: str = ""
     page: int = 1
 
@@ -54,13 +59,13 @@ class SalesView:
     def from_params(cls, params: dict[str, str]) -> SalesView:
         sort = params.get("sort", "")
         page = params.get("page", "1")
-        store = params.get("store_id", "")
         return cls(
             q=params.get("q", "")[:100],
             status=params.get("status", "") if params.get("status") in STATUSES else "",
             date_from=_day(params.get("date_from", "")),
             date_to=_day(params.get("date_to", "")),
-            store_id=int(store) if store.isdigit() and len(store) < 10 else None,
+            store_id=_row_id(params.get("store_id", "")),
+            promoter_id=_row_id(params.get("promoter_id", "")),
             sort=sort if sort.lstrip("-") in SORTABLE else "",
             page=min(int(page), 100_000) if page.isdigit() and int(page) >= 1 else 1,
         )
@@ -72,6 +77,7 @@ class SalesView:
             "date_from": self.date_from.isoformat() if self.date_from else "",
             "date_to": self.date_to.isoformat() if self.date_to else "",
             "store_id": str(self.store_id) if self.store_id else "",
+            "promoter_id": str(self.promoter_id) if self.promoter_id else "",
             "sort": self.sort,
             "page": str(self.page) if self.page != 1 else "",
         }
@@ -91,6 +97,8 @@ class SalesView:
             filters.append(Filter("sale_date", "lte", self.date_to))
         if self.store_id:
             filters.append(Filter("store_id", "eq", self.store_id))
+        if self.promoter_id:
+            filters.append(Filter("promoter_id", "eq", self.promoter_id))
         sort = (SortKey(self.sort.lstrip("-"), self.sort.startswith("-")),) if self.sort else ()
         return ListQuery(
             page=self.page, page_size=page_size, sort=sort, filters=tuple(filters), q=self.q.strip() or None
@@ -98,7 +106,8 @@ class SalesView:
 
     @property
     def filter_count(self) -> int:
-        return sum(bool(v) for v in (self.q, self.status, self.date_from, self.date_to, self.store_id))
+        chosen = (self.q, self.status, self.date_from, self.date_to, self.store_id, self.promoter_id)
+        return sum(bool(v) for v in chosen)
 
 
 def export_params(query: ListQuery) -> dict[str, str]:
@@ -150,6 +159,10 @@ class SalesState(rx.State):
     status: rx.Field[str] = rx.field("")
     date_from: rx.Field[str] = rx.field("")
     date_to: rx.Field[str] = rx.field("")
+    store_id: rx.Field[str] = rx.field("")
+    promoter_id: rx.Field[str] = rx.field("")
+    store_choices: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    promoter_choices: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
     filter_count: rx.Field[int] = rx.field(0)
     loaded: rx.Field[bool] = rx.field(False)
     can_review: rx.Field[bool] = rx.field(False)
@@ -180,6 +193,8 @@ class SalesState(rx.State):
         self.q, self.status = view.q, view.status
         self.date_from = view.date_from.isoformat() if view.date_from else ""
         self.date_to = view.date_to.isoformat() if view.date_to else ""
+        self.store_id = str(view.store_id or "")
+        self.promoter_id = str(view.promoter_id or "")
         self.filter_count, self.list_url, self.loaded = view.filter_count, view.url(), True
         visible = {row["id"] for row in self.rows}
         self.selected = [i for i in self.selected if i in visible]
@@ -194,6 +209,8 @@ class SalesState(rx.State):
         self.can_report = has_permission(actor.role, Permission.sales_create)
         self.problem, self.reviewed_done = "", -1
         try:
+            choices = await run_service(queries.filter_choices, actor=actor)
+            self.store_choices, self.promoter_choices = choices["stores"], choices["promoters"]
             await self._show(actor, SalesView.from_params(dict(self.router.url.query_parameters)))
         except DomainError as exc:
             self.problem = exc.error_code
@@ -221,8 +238,18 @@ class SalesState(rx.State):
         return self._go(date_to=_day(value), page=1)
 
     @rx.event
+    def set_store(self, value: str) -> Any:
+        return self._go(store_id=_row_id(value), page=1)
+
+    @rx.event
+    def set_promoter(self, value: str) -> Any:
+        return self._go(promoter_id=_row_id(value), page=1)
+
+    @rx.event
     def clear_filters(self) -> Any:
-        return self._go(q="", status="", date_from=None, date_to=None, store_id=None, page=1)
+        return self._go(
+            q="", status="", date_from=None, date_to=None, store_id=None, promoter_id=None, page=1
+        )
 
     @rx.event
     def go_to_page(self, number: int) -> Any:

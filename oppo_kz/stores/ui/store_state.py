@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from datetime import date
 from typing import Any
 
@@ -52,9 +54,12 @@ def parse_store(values: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]
     for name in ("latitude", "longitude"):
         text = values.get(name, "").strip().replace(",", ".")
         try:
-            data[name] = float(text) if text else None
+            number = float(text) if text else None
         except ValueError:
+            number = math.nan
+        if number is not None and not math.isfinite(number):  # "abc", "nan", "1e999"
             errors[name] = "number"
+        data[name] = number
     supervisor = values.get("supervisor_id", "")
     data["supervisor_id"] = int(supervisor) if supervisor.isdigit() else None
     data["is_active"] = values.get("is_active", "true") == "true"
