@@ -12,7 +12,6 @@ from sqlmodel import Session, func, select
 
 from oppo_kz.core.config import ConfigError
 from oppo_kz.core.db import session_scope, utcnow
-from oppo_kz.lib.formatting import local_date
 from oppo_kz.products.models import Product
 from oppo_kz.products.seed_data import seed_products
 from oppo_kz.sales.seed_data import DemoReport, seed_demo
@@ -45,7 +44,7 @@ def seed(
     report.products_created = seed_products(session)
     if demo:
         session.flush()
-        report.demo = seed_demo(session, today=local_date(utcnow()))
+        report.demo = seed_demo(session, now=utcnow())
     session.commit()
     return report
 

@@ -173,10 +173,11 @@ def _sale_rows(
     supervisor_of: dict[int, int | None],
     products: list[Product],
     start: date,
-    today: date,
+    now: datetime,
 ) -> list[dict[str, Any]]:
     rng = random.Random(20261201)  # noqa: S311 - demo data, not secrets
     tz = ZoneInfo(get_settings().TIMEZONE)
+    today = now.astimezone(tz).date()
     weights = [CATEGORY_WEIGHT.get(p.category, 1) * (3 if p.series in ("A", "Reno") else 1) for p in products]
     rows: list[dict[str, Any]] = []
     for promoter, store_id in works_at.items():
@@ -186,19 +187,12 @@ def _sale_rows(
             lam = talent * WEEKDAY[day.weekday()] * (1.35 if _is_payday(day) else 1.0)
             for _ in range(_poisson(rng, lam)):
                 product = rng.choices(products, weights)[0]
-                rows.append(
-                    _sale_row(
-                        rng,
-                        tz,
-                        len(rows),
-                        promoter,
-                        store_id,
-                        supervisor_of.get(store_id),
-                        product,
-                        day,
-                        today,
-                    )
+                row = _sale_row(
+                    rng, tz, len(rows), promoter, store_id, supervisor_of.get(store_id), product, day, today
                 )
+                if row["sold_at"] <= now:  # today's later hours have not happened yet
+                    row["reviewed_at"] = row["reviewed_at"] and min(row["reviewed_at"], now)
+                    rows.append(row)
     return rows
 
 
@@ -241,9 +235,11 @@ def _sale_row(
     }
 
 
-def seed_demo(session: Session, *, today: date) -> DemoReport:
-    """Add the demo world where it is missing; sales only into an empty sales table. The caller commits."""
+def seed_demo(session: Session, *, now: datetime) -> DemoReport:
+    """Add the demo world where it is missing; sales only into an empty sales table, none after `now`.
+    The caller commits."""
     report = DemoReport()
+    today = now.astimezone(ZoneInfo(get_settings().TIMEZONE)).date()
     start = today - timedelta(days=DAYS - 1)
     by_region, promoters = _users(session, report)
     stores = _stores(session, by_region, report)
@@ -253,7 +249,7 @@ def seed_demo(session: Session, *, today: date) -> DemoReport:
             session.scalars(select(Product).where(col(Product.is_active)).order_by(col(Product.id)))
         )
         supervisor_of = {s.id or 0: s.supervisor_id for s in stores}
-        rows = _sale_rows(works_at, supervisor_of, products, start, today)
+        rows = _sale_rows(works_at, supervisor_of, products, start, now)
         for chunk in range(0, len(rows), 5000):
             session.execute(insert(Sale), rows[chunk : chunk + 5000])
         report.sales = len(rows)

@@ -24,6 +24,7 @@ from tests.server import CHROMIUM, CHROMIUM_ARGS, LiveServer
 
 IMEI = "356938035643809"  # a valid Luhn IMEI; the demo data's IMEIs start with 86
 PHONE: ViewportSize = {"width": 390, "height": 844}
+SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +85,7 @@ def test_a_scanned_sale_reaches_the_review_queue_and_comes_back_approved(
     expect(form.imei).to_have_value(IMEI, timeout=20_000)  # read from the camera
     expect(form.imei_ok).to_be_visible()
     expect(form.scanner).to_have_count(0)  # the camera is closed again
+    promoter.screenshot(path=str(SCREENSHOTS / "sale-new-phone.png"))
     form.save.tap()
     expect(form.saved).to_be_visible()
     sale_id = (form.saved_link.get_attribute("href") or "").rsplit("/", 1)[-1]
@@ -92,6 +94,7 @@ def test_a_scanned_sale_reaches_the_review_queue_and_comes_back_approved(
     row = queue.row(sale_id)
     expect(row).to_be_visible(timeout=1_000)  # live, without a reload
     expect(row).to_have_attribute("data-status", "pending")
+    boss.screenshot(path=str(SCREENSHOTS / "sales-queue.png"))
 
     row.get_by_test_id("sale-link").click()
     sale = SalePage(boss)
@@ -102,7 +105,7 @@ def test_a_scanned_sale_reaches_the_review_queue_and_comes_back_approved(
     mine = SalesListPage(promoter).open()
     expect(mine.row(sale_id)).to_have_attribute("data-status", "approved")
     _no_sideways_scroll(promoter)
-    promoter.screenshot(path=str(PROJECT_ROOT / "docs" / "screenshots" / "sales-phone.png"))
+    promoter.screenshot(path=str(SCREENSHOTS / "sales-phone.png"))
 
 
 def test_head_office_opens_a_store_and_assigns_a_promoter(demo: LiveServer, page: Page) -> None:

@@ -9,7 +9,7 @@ from sqlmodel import col, func, select
 
 from oppo_kz import seed
 from oppo_kz.assignments.models import Assignment
-from oppo_kz.core.db import session_scope
+from oppo_kz.core.db import session_scope, utcnow
 from oppo_kz.lib.formatting import local_date
 from oppo_kz.sales.imei import is_valid_imei
 from oppo_kz.sales.models import Sale, SaleStatus
@@ -25,6 +25,7 @@ def test_the_demo_world_is_consistent_and_seeding_twice_changes_nothing(db: str)
     assert first.demo.sales > 10_000
     with session_scope(write=True) as s:
         again = seed.seed(session=s, demo=True)
+    seeded_by = utcnow()
     assert again.demo is not None
     assert (again.products_created, again.users_created, again.demo.stores, again.demo.sales) == (0, [], 0, 0)
 
@@ -68,7 +69,10 @@ def test_the_demo_world_is_consistent_and_seeding_twice_changes_nothing(db: str)
     assert len(set(with_imei)) == len(with_imei)
     assert all(sale.amount == sale.quantity * sale.unit_price for sale in sales)
     assert all(sale.sale_date == local_date(sale.sold_at) for sale in sales)
-    today = max(sale.sale_date for sale in sales)
+    # Nothing sold or reviewed later today than the seed ran: no sale is in the future.
+    assert all(sale.sold_at <= seeded_by for sale in sales)
+    assert all(sale.reviewed_at <= seeded_by for sale in sales if sale.reviewed_at is not None)
+    today = local_date(seeded_by)
     old = [sale for sale in sales if sale.sale_date < today - timedelta(days=3)]
     recent = [sale for sale in sales if sale.sale_date >= today - timedelta(days=3)]
     assert sum(sale.status == SaleStatus.approved for sale in old) / len(old) > 0.85
