@@ -291,6 +291,10 @@ def _page_header() -> rx.Component:
             t("sales.export"), on_click=SalesState.export("csv"), testid="sales-export",
             kind="secondary", icon="download",
         ),
+        action_button(
+            t("sales.export.xlsx"), on_click=SalesState.export("xlsx"), testid="sales-export-xlsx",
+            kind="ghost",
+        ),
         rx.cond(
             SalesState.can_report,
             link_button(t("sales.new"), href="/sales/new", testid="sale-new", icon="plus"),
