@@ -22,7 +22,9 @@ from tests.conftest import PROJECT_ROOT
 from tests.pg import free_port
 from tests.server import LiveServer
 
-MAX_EXAMPLES = 100  # per operation and phase: about 30 s on SQLite and 45 s on PostgreSQL here
+# Per operation and phase, on top of the coverage phase's deterministic boundary cases. 40 operations
+# at 30 examples take about 1 min per database on a quiet 2-core machine; 100 took 2-4 min each.
+MAX_EXAMPLES = 30
 SEED = 20261201
 # Which operations may answer 422 to a schema-valid body, and why (rules across rows, check digits).
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -46,6 +48,7 @@ def _statuses(log: str) -> list[int]:
     return [int(found.group(1)) for found in _ACCESS.finditer(log)]
 
 
+@pytest.mark.timeout(900)  # a whole fuzzing run, not one request: the suite's 300 s is per test
 def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(
     fuzzed: tuple[str, LiveServer], tmp_path: Path
 ) -> None:
@@ -69,7 +72,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(
     ]
     env = server.env | {"SCHEMATHESIS_HOOKS": "tests.api.schemathesis_hooks", "PYTHONPATH": str(PROJECT_ROOT)}
     run = subprocess.run(
-        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600, check=False
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=840, check=False
     )
     statuses = _statuses(server.log_path.read_text(errors="replace"))[before:]
     server_errors = [status for status in statuses if status >= 500]
