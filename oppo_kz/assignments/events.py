@@ -13,4 +13,4 @@ def assignment_payload(assignment: Assignment) -> dict[str, Any]:
     return AssignmentPublic.model_validate(assignment).model_dump(mode="json")
 
 
-track(Assignment, Tracking(topic="assignment", payload=assignment_payload))
+track(Assignment, Tracking(topic="assignment", payload=assignment_payload, audit_entity="assignment"))

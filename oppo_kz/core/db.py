@@ -105,6 +105,16 @@ def transaction_info(session: OrmSession) -> dict[str, Any]:
     return info
 
 
+def set_actor(session: OrmSession, actor: Any) -> None:
+    """Name the user on whose behalf this session writes (read by the audit log's hooks)."""
+    session.info["actor"] = actor
+
+
+def current_actor(session: OrmSession) -> Any:
+    """The user `set_actor` named for this session, or None (scripts, seeding)."""
+    return session.info.get("actor")
+
+
 def after_commit(session: OrmSession, callback: Callable[[], object]) -> None:
     """Run `callback` once this session's transaction has committed (never on rollback)."""
     transaction_info(session).setdefault("after_commit", []).append(callback)

@@ -39,6 +39,8 @@ class Tracking:
     # An update's event kind from the row (e.g. "approved" when a sale's status became approved).
     classify: Callable[[Any], str | None] | None = None
     versioned: bool = True
+    # The audit log's `entity` for this model's rows ("product", "sale", ...); "" = not audited.
+    audit_entity: str = ""
 
 
 @dataclass
@@ -117,8 +119,17 @@ def _scope_before_delete(session: Session, tracking: Tracking, target: Any) -> N
         transaction_info(session).setdefault(_DELETE_SCOPES, {})[(tracking.topic, target.id)] = found[1]
 
 
+_TRACKED: dict[type[Any], Tracking] = {}
+
+
+def tracking_of(model: type[Any]) -> Tracking | None:
+    """How `model` is tracked (None: it is not), e.g. for the audit log's own hooks."""
+    return _TRACKED.get(model)
+
+
 def track(model: type[Any], tracking: Tracking) -> None:
     """Register the hooks that version `model`'s rows and publish their committed changes."""
+    _TRACKED[model] = tracking
 
     @event.listens_for(model, "before_update")
     def _bump_version(_mapper: Mapper[Any], _connection: Connection, target: Any) -> None:

@@ -20,6 +20,6 @@ def product_payload(product: Product) -> dict[str, Any]:
     return ProductPublic.model_validate(product).model_dump(mode="json")
 
 
-track(Product, Tracking(topic="product", payload=product_payload))
+track(Product, Tracking(topic="product", payload=product_payload, audit_entity="product"))
 
 FEED = FeedTopic(name="products", prefix="product.", permission=Permission.products_read)

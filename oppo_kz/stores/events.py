@@ -14,4 +14,4 @@ def store_payload(store: Store) -> dict[str, Any]:
     return StorePublic.model_validate(store).model_dump(mode="json")
 
 
-track(Store, Tracking(topic="store", payload=store_payload))
+track(Store, Tracking(topic="store", payload=store_payload, audit_entity="store"))
