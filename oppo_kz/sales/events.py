@@ -27,7 +27,12 @@ def _own_columns(sale: Sale) -> dict[str, Any]:
     return {"id": sale.id}  # only used if the loader cannot read the row back (it always can)
 
 
-track(Sale, Tracking(topic=TOPIC, payload=_own_columns, loader=load_events, classify=_review_kind, audit_entity="sale"))
+track(
+    Sale,
+    Tracking(
+        topic=TOPIC, payload=_own_columns, loader=load_events, classify=_review_kind, audit_entity="sale"
+    ),
+)
 
 
 def _visible(actor: Any, event: Event) -> bool:
