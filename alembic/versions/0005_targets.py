@@ -55,7 +55,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_targets_store_id"), ["store_id"], unique=False)
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("targets", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_targets_store_id"))

@@ -57,7 +57,9 @@ def targets_report(
     session: ReadSession,
     actor: CurrentUser,
     month: Annotated[str, Query(description="YYYY-MM", pattern=f"^{MONTH_PATTERN}$")],
-    level: Annotated[Literal["store", "promoter"], Query(description="Targets of stores or of promoters")] = "store",
+    level: Annotated[
+        Literal["store", "promoter"], Query(description="Targets of stores or of promoters")
+    ] = "store",
 ) -> dict[str, Any]:
     """A month's targets of stores (or promoters) against what they sold, with the percentages reached."""
     report = reports.parse_report_query(request.query_params.multi_items(), own=("month", "level"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -45,7 +45,7 @@ class ReportQuery:
 
     date_from: date | None = None
     date_to: date | None = None
-    query: ListQuery = ListQuery()
+    query: ListQuery = field(default_factory=ListQuery)
 
 
 def _parse_day(name: str, raw: str) -> date:
@@ -178,11 +178,15 @@ def sales_report(
         )
     report = report or ReportQuery()
     query = _counted(report)
-    if group_by == "day" and report.date_from and report.date_to:
-        if (report.date_to - report.date_from).days > MAX_DAYS:
-            raise ValidationFailedError(
-                [{"field": "date_from", "message": f"A daily report covers at most {MAX_DAYS} days."}]
-            )
+    if (
+        group_by == "day"
+        and report.date_from
+        and report.date_to
+        and (report.date_to - report.date_from).days > MAX_DAYS
+    ):
+        raise ValidationFailedError(
+            [{"field": "date_from", "message": f"A daily report covers at most {MAX_DAYS} days."}]
+        )
     key, label, group, join = _grouping(group_by, session.get_bind().dialect.name)
     amount = _MEASURES[1]
     order = [key] if group_by in ("day", "month") else [amount.desc(), _MEASURES[0].desc(), key]

@@ -28,10 +28,10 @@ def list_targets(request: Request, session: ReadSession, actor: CurrentUser) -> 
     return json_page(targets.list_targets(session=session, actor=actor, query=query))
 
 
-@router.post(
-    "", response_model=TargetPublic, status_code=status.HTTP_201_CREATED, responses=errors(403, 409)
-)
-def create_target(body: TargetCreate, session: WriteSession, actor: Manager, response: Response) -> TargetPublic:
+@router.post("", response_model=TargetPublic, status_code=status.HTTP_201_CREATED, responses=errors(403, 409))
+def create_target(
+    body: TargetCreate, session: WriteSession, actor: Manager, response: Response
+) -> TargetPublic:
     """Set a month's target of one store or one promoter; 409 when that pair has one."""
     target = targets.create_target(session=session, actor=actor, target_in=body)
     response.headers["Location"] = f"/api/v1/targets/{target.id}"
@@ -45,7 +45,9 @@ def copy_month(body: CopyMonthRequest, session: WriteSession, actor: Manager) ->
 
 
 @router.get("/{target_id}", response_model=TargetPublic, responses=errors(404))
-def get_target(target_id: RowId, session: ReadSession, actor: CurrentUser, response: Response) -> TargetPublic:
+def get_target(
+    target_id: RowId, session: ReadSession, actor: CurrentUser, response: Response
+) -> TargetPublic:
     """One target, with its version as the ETag."""
     return with_etag(response, targets.get_target(session=session, actor=actor, target_id=target_id))
 

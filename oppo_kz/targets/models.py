@@ -56,7 +56,6 @@ Units = Annotated[int, Whole(0, MAX_UNITS)]
 Amount = Annotated[int, Whole(0, MAX_AMOUNT)]
 
 
-
 class TargetCreate(SQLModel):
     """A new target: a month, a store or a promoter, and units and/or tenge to reach."""
 

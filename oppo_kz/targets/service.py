@@ -56,7 +56,7 @@ TARGETS = listing.spec_for_table(
     default_sort=(("month", True),),
 )
 
-_ME = bindparam("scope_user")
+_ME: Any = bindparam("scope_user")
 _SUPERVISED_STORES = select(STORES_TABLE.c.id).where(STORES_TABLE.c.supervisor_id == _ME)
 _PROMOTERS_OF_SUPERVISED = select(ASSIGNMENTS_TABLE.c.user_id).where(
     ASSIGNMENTS_TABLE.c.store_id.in_(_SUPERVISED_STORES)
@@ -227,7 +227,9 @@ def set_target(
     target_in = TargetCreate.model_validate(
         {"month": month, "store_id": store_id, "promoter_id": promoter_id, "units": units, "amount": amount}
     )
-    subject = col(Target.store_id) == store_id if store_id is not None else col(Target.promoter_id) == promoter_id
+    subject = (
+        col(Target.store_id) == store_id if store_id is not None else col(Target.promoter_id) == promoter_id
+    )
     existing = session.scalars(
         select(Target).where(col(Target.month) == target_in.month, subject).with_for_update()
     ).first()
@@ -292,12 +294,14 @@ def month_grid(*, session: Session, actor: Principal, month: str) -> dict[str, l
     scope = target_scope(actor)
     params = {"scope_user": actor.id, "month": month}
     t = TARGETS_TABLE.c
-    stores = select(STORES_TABLE.c.id, STORES_TABLE.c.name, STORES_TABLE.c.code, t.id, t.units, t.amount).outerjoin(
-        TARGETS_TABLE, (t.store_id == STORES_TABLE.c.id) & (t.month == bindparam("month"))
+    stores = select(
+        STORES_TABLE.c.id, STORES_TABLE.c.name, STORES_TABLE.c.code, t.id, t.units, t.amount
+    ).outerjoin(TARGETS_TABLE, (t.store_id == STORES_TABLE.c.id) & (t.month == bindparam("month")))
+    people = (
+        select(PROMOTERS.c.id, PROMOTERS.c.full_name, PROMOTERS.c.email, t.id, t.units, t.amount)
+        .outerjoin(TARGETS_TABLE, (t.promoter_id == PROMOTERS.c.id) & (t.month == bindparam("month")))
+        .where(PROMOTERS.c.role == Role.promoter)
     )
-    people = select(PROMOTERS.c.id, PROMOTERS.c.full_name, PROMOTERS.c.email, t.id, t.units, t.amount).outerjoin(
-        TARGETS_TABLE, (t.promoter_id == PROMOTERS.c.id) & (t.month == bindparam("month"))
-    ).where(PROMOTERS.c.role == Role.promoter)
     if scope is None:
         stores = stores.where(STORES_TABLE.c.is_active.is_(True) | t.id.is_not(None))
         people = people.where(PROMOTERS.c.is_active.is_(True) | t.id.is_not(None))

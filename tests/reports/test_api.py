@@ -88,12 +88,43 @@ def test_by_month_in_key_order(client: Any, sold: World) -> None:
 @pytest.mark.parametrize(
     ("group_by", "expected"),
     [
-        ("store", [("a2", "Sulpak Mega", 250_000), ("a1", "Technodom Dostyk", 215_000), ("b1", "OPPO Store Shymkent", 10_000)]),
+        (
+            "store",
+            [
+                ("a2", "Sulpak Mega", 250_000),
+                ("a1", "Technodom Dostyk", 215_000),
+                ("b1", "OPPO Store Shymkent", 10_000),
+            ],
+        ),
         ("promoter", [("p2", "Promoter Two", 260_000), ("p1", "Promoter One", 215_000)]),
-        ("product", [("tablet", "OPPO Pad 3", 250_000), ("phone", "OPPO Reno14 5G", 200_000), ("case", "Case for Reno14", 25_000)]),
-        ("city", [("Astana", "Astana", 250_000), ("Almaty", "Almaty", 215_000), ("Shymkent", "Shymkent", 10_000)]),
-        ("chain", [("Sulpak", "Sulpak", 250_000), ("Technodom", "Technodom", 215_000), ("OPPO Store", "OPPO Store", 10_000)]),
-        ("category", [("tablet", "tablet", 250_000), ("smartphone", "smartphone", 200_000), ("accessory", "accessory", 25_000)]),
+        (
+            "product",
+            [
+                ("tablet", "OPPO Pad 3", 250_000),
+                ("phone", "OPPO Reno14 5G", 200_000),
+                ("case", "Case for Reno14", 25_000),
+            ],
+        ),
+        (
+            "city",
+            [("Astana", "Astana", 250_000), ("Almaty", "Almaty", 215_000), ("Shymkent", "Shymkent", 10_000)],
+        ),
+        (
+            "chain",
+            [
+                ("Sulpak", "Sulpak", 250_000),
+                ("Technodom", "Technodom", 215_000),
+                ("OPPO Store", "OPPO Store", 10_000),
+            ],
+        ),
+        (
+            "category",
+            [
+                ("tablet", "tablet", 250_000),
+                ("smartphone", "smartphone", 200_000),
+                ("accessory", "accessory", 25_000),
+            ],
+        ),
     ],
 )
 def test_by_a_dimension_rows_go_by_amount_highest_first(
@@ -115,15 +146,22 @@ def test_by_series_groups_the_product_series(client: Any, sold: World) -> None:
 def test_a_status_filter_decides_which_sales_count(client: Any, sold: World) -> None:
     rejected = _report(client, sold, "group_by=store&status=rejected")
     assert [(r["key"], r["amount"]) for r in rejected["rows"]] == [(sold["a1"], 190_000)]
-    approved = _report(client, sold, "group_by=day&status__in=approved&date_from=2026-11-01&date_to=2026-11-01")
-    assert approved["rows"] == [{"key": "2026-11-01", "label": "2026-11-01", "units": 1, "amount": 200_000, "count": 1}]
+    approved = _report(
+        client, sold, "group_by=day&status__in=approved&date_from=2026-11-01&date_to=2026-11-01"
+    )
+    assert approved["rows"] == [
+        {"key": "2026-11-01", "label": "2026-11-01", "units": 1, "amount": 200_000, "count": 1}
+    ]
 
 
 def test_the_sales_filter_grammar_narrows_a_report(client: Any, sold: World) -> None:
     assert _report(client, sold, "group_by=store&city=Almaty")["totals"]["amount"] == 395_000
     both = f"group_by=store&store_id__in={sold['a1']},{sold['b1']}&date_from=2026-11-01"
     assert [r["key"] for r in _report(client, sold, both)["rows"]] == [sold["a1"], sold["b1"]]
-    assert _report(client, sold, "group_by=chain&amount__gte=100000&date_from=2026-11-01")["totals"]["count"] == 2
+    assert (
+        _report(client, sold, "group_by=chain&amount__gte=100000&date_from=2026-11-01")["totals"]["count"]
+        == 2
+    )
 
 
 def test_each_role_counts_its_own_scope(client: Any, sold: World) -> None:
@@ -145,15 +183,23 @@ def test_bad_parameters_get_the_error_body(client: Any, sold: World) -> None:
     h = sold.h("office")
     expect_error(client.get(f"{URL}/sales?group_by=week", headers=h), 422, "validation_error")
     expect_error(client.get(f"{URL}/sales", headers=h), 422, "validation_error")
-    expect_error(client.get(f"{URL}/sales?group_by=day&date_from=2026-02-30", headers=h), 400, "invalid_filter")
-    expect_error(client.get(f"{URL}/sales?group_by=day&date_from=yesterday", headers=h), 400, "invalid_filter")
+    expect_error(
+        client.get(f"{URL}/sales?group_by=day&date_from=2026-02-30", headers=h), 400, "invalid_filter"
+    )
+    expect_error(
+        client.get(f"{URL}/sales?group_by=day&date_from=yesterday", headers=h), 400, "invalid_filter"
+    )
     expect_error(client.get(f"{URL}/sales?group_by=day&colour=red", headers=h), 400, "invalid_filter")
     expect_error(client.get(f"{URL}/sales?group_by=day&amount=lots", headers=h), 400, "invalid_filter")
     expect_error(
-        client.get(f"{URL}/sales?group_by=day&date_from=2026-11-05&date_to=2026-11-01", headers=h), 422, "validation_error"
+        client.get(f"{URL}/sales?group_by=day&date_from=2026-11-05&date_to=2026-11-01", headers=h),
+        422,
+        "validation_error",
     )
     expect_error(
-        client.get(f"{URL}/sales?group_by=day&date_from=1900-01-01&date_to=2099-01-01", headers=h), 422, "validation_error"
+        client.get(f"{URL}/sales?group_by=day&date_from=1900-01-01&date_to=2099-01-01", headers=h),
+        422,
+        "validation_error",
     )
     expect_error(client.get(f"{URL}/targets?month=2026-13", headers=h), 422, "validation_error")
     expect_error(client.get(f"{URL}/targets?month=2026-11&level=city", headers=h), 422, "validation_error")
@@ -181,7 +227,8 @@ def test_targets_against_sales_with_one_decimal_percentages(client: Any, sold: W
     }  # fmt: skip
     assert (rows[sold["a2"]]["units_pct"], rows[sold["a2"]]["amount_pct"]) == (None, 125.0)
     # a store that sold without a target is a row too, its percentages null
-    assert rows[sold["b1"]]["target_units"] == 0 and rows[sold["b1"]]["units_pct"] is None
+    assert rows[sold["b1"]]["target_units"] == 0
+    assert rows[sold["b1"]]["units_pct"] is None
     assert [row["label"] for row in body["rows"]] == sorted(row["label"] for row in body["rows"])
     promoters = client.get(f"{URL}/targets?month=2026-11&level=promoter", headers=office).json()["rows"]
     assert [(r["id"], r["units"], r["units_pct"], r["amount_pct"]) for r in promoters] == [

@@ -18,10 +18,14 @@ def _post(client: Any, world: World, body: dict[str, Any], who: str = "office") 
 
 
 def test_office_sets_reads_changes_and_removes_a_target(client: Any, world: World) -> None:
-    created = _post(client, world, {"month": "2026-11", "store_id": world["a1"], "units": 40, "amount": 8_000_000})
+    created = _post(
+        client, world, {"month": "2026-11", "store_id": world["a1"], "units": 40, "amount": 8_000_000}
+    )
     assert created.status_code == 201, created.text
     body = created.json()
-    assert body["month"] == "2026-11" and body["store_id"] == world["a1"] and body["promoter_id"] is None
+    assert body["month"] == "2026-11"
+    assert body["store_id"] == world["a1"]
+    assert body["promoter_id"] is None
     assert (body["units"], body["amount"], body["version"]) == (40, 8_000_000, 1)
     assert created.headers["Location"] == f"{URL}/{body['id']}"
     assert body["store_name"] == "Technodom Dostyk"
@@ -30,24 +34,40 @@ def test_office_sets_reads_changes_and_removes_a_target(client: Any, world: Worl
     changed = client.patch(one, json={"units": 45, "version": 1}, headers=world.h("office"))
     assert changed.status_code == 200, changed.text
     assert (changed.json()["units"], changed.json()["version"]) == (45, 2)
-    expect_error(client.patch(one, json={"units": 50, "version": 1}, headers=world.h("office")), 409, "conflict")
-    expect_error(client.patch(one, json={"amount": 1}, headers={**world.h("office"), "If-Match": '"1"'}), 409, "conflict")
+    expect_error(
+        client.patch(one, json={"units": 50, "version": 1}, headers=world.h("office")), 409, "conflict"
+    )
+    expect_error(
+        client.patch(one, json={"amount": 1}, headers={**world.h("office"), "If-Match": '"1"'}),
+        409,
+        "conflict",
+    )
     assert client.delete(one, headers=world.h("admin")).status_code == 204
     expect_error(client.get(one, headers=world.h("office")), 404, "not_found")
 
 
 def test_one_target_per_month_and_store_and_per_month_and_promoter(client: Any, world: World) -> None:
     assert _post(client, world, {"month": "2026-11", "store_id": world["a1"], "units": 1}).status_code == 201
-    assert _post(client, world, {"month": "2026-11", "promoter_id": world["p1"], "units": 1}).status_code == 201
-    body = expect_error(_post(client, world, {"month": "2026-11", "store_id": world["a1"], "amount": 5}), 409, "conflict")
+    assert (
+        _post(client, world, {"month": "2026-11", "promoter_id": world["p1"], "units": 1}).status_code == 201
+    )
+    body = expect_error(
+        _post(client, world, {"month": "2026-11", "store_id": world["a1"], "amount": 5}), 409, "conflict"
+    )
     assert body["details"]["field"] == "store_id"
-    expect_error(_post(client, world, {"month": "2026-11", "promoter_id": world["p1"], "amount": 5}), 409, "conflict")
+    expect_error(
+        _post(client, world, {"month": "2026-11", "promoter_id": world["p1"], "amount": 5}), 409, "conflict"
+    )
     # another month, or the same month for another subject, is fine
     assert _post(client, world, {"month": "2026-12", "store_id": world["a1"], "units": 1}).status_code == 201
     assert _post(client, world, {"month": "2026-11", "store_id": world["a2"], "units": 1}).status_code == 201
     # moving a target onto a pair that has one is a conflict too
     other = _post(client, world, {"month": "2026-10", "store_id": world["a1"], "units": 1}).json()
-    expect_error(client.patch(f"{URL}/{other['id']}", json={"month": "2026-11"}, headers=world.h("office")), 409, "conflict")
+    expect_error(
+        client.patch(f"{URL}/{other['id']}", json={"month": "2026-11"}, headers=world.h("office")),
+        409,
+        "conflict",
+    )
 
 
 @pytest.mark.parametrize(
@@ -67,7 +87,10 @@ def test_one_target_per_month_and_store_and_per_month_and_promoter(client: Any, 
     ],
 )
 def test_invalid_targets_are_422_naming_the_field(client: Any, world: World, body: dict, field: str) -> None:
-    body = {k: world["a1"] if v == "STORE" else world["sup_a"] if v == "SUPERVISOR" else v for k, v in body.items()}
+    body = {
+        k: world["a1"] if v == "STORE" else world["sup_a"] if v == "SUPERVISOR" else v
+        for k, v in body.items()
+    }
     error = expect_error(_post(client, world, body), 422, "validation_error")
     assert field in {e["field"].split(".")[-1] for e in error["details"]["errors"]}, error
 
@@ -77,7 +100,9 @@ def test_only_office_and_admin_write(client: Any, world: World) -> None:
     for who in ("sup_a", "p1"):
         expect_error(_post(client, world, body, who), 403, "forbidden")
     target = _post(client, world, body).json()
-    expect_error(client.patch(f"{URL}/{target['id']}", json={"units": 2}, headers=world.h("sup_a")), 403, "forbidden")
+    expect_error(
+        client.patch(f"{URL}/{target['id']}", json={"units": 2}, headers=world.h("sup_a")), 403, "forbidden"
+    )
     expect_error(client.delete(f"{URL}/{target['id']}", headers=world.h("p1")), 403, "forbidden")
     expect_error(client.post(URL, json=body), 401, "not_authenticated")
 
@@ -85,7 +110,13 @@ def test_only_office_and_admin_write(client: Any, world: World) -> None:
 def test_each_role_reads_the_targets_of_its_scope(client: Any, world: World) -> None:
     made = {
         name: _post(client, world, {"month": "2026-11", key: world[name], "units": 10}).json()["id"]
-        for name, key in (("a1", "store_id"), ("a2", "store_id"), ("b1", "store_id"), ("p1", "promoter_id"), ("p2", "promoter_id"))
+        for name, key in (
+            ("a1", "store_id"),
+            ("a2", "store_id"),
+            ("b1", "store_id"),
+            ("p1", "promoter_id"),
+            ("p2", "promoter_id"),
+        )
     }
 
     def seen(who: str) -> set[str]:
@@ -113,7 +144,8 @@ def test_the_list_takes_the_filter_grammar(client: Any, world: World) -> None:
         _post(client, world, {"month": month, "store_id": world["a1"], "units": int(month[-2:])})
     page = client.get(f"{URL}?month__gte=2026-10&sort=month", headers=world.h("office")).json()
     assert [item["month"] for item in page["items"]] == ["2026-10", "2026-11"]
-    assert page["total"] == 2 and set(page) == {"items", "total", "page", "page_size", "pages"}
+    assert page["total"] == 2
+    assert set(page) == {"items", "total", "page", "page_size", "pages"}
     assert client.get(f"{URL}?units__between=9,10", headers=world.h("office")).json()["total"] == 2
     expect_error(client.get(f"{URL}?colour=red", headers=world.h("office")), 400, "invalid_filter")
     expect_error(client.get(f"{URL}?units=many", headers=world.h("office")), 400, "invalid_filter")
@@ -124,7 +156,9 @@ def test_copy_a_month_keeps_what_is_set_already(client: Any, world: World) -> No
     _post(client, world, {"month": "2026-10", "store_id": world["a1"], "units": 10})
     _post(client, world, {"month": "2026-10", "promoter_id": world["p1"], "amount": 500})
     _post(client, world, {"month": "2026-11", "store_id": world["a1"], "units": 99})
-    copied = client.post(f"{URL}/copy", json={"source": "2026-10", "month": "2026-11"}, headers=world.h("office"))
+    copied = client.post(
+        f"{URL}/copy", json={"source": "2026-10", "month": "2026-11"}, headers=world.h("office")
+    )
     assert copied.status_code == 200, copied.text
     assert copied.json() == {"added": 1}
     november = client.get(f"{URL}?month=2026-11&sort=id", headers=world.h("office")).json()["items"]
@@ -132,4 +166,8 @@ def test_copy_a_month_keeps_what_is_set_already(client: Any, world: World) -> No
         (world["a1"], None, 99, 0),
         (None, world["p1"], 0, 500),
     ]
-    expect_error(client.post(f"{URL}/copy", json={"source": "2026-10", "month": "2026-11"}, headers=world.h("sup_a")), 403, "forbidden")
+    expect_error(
+        client.post(f"{URL}/copy", json={"source": "2026-10", "month": "2026-11"}, headers=world.h("sup_a")),
+        403,
+        "forbidden",
+    )
