@@ -60,17 +60,24 @@ def period_of(
 
 def _target_of_month(session: Session, actor: Principal, month: str) -> tuple[int, int]:
     """Units and tenge the actor's part of the business should reach in `month`: a promoter their own
-    target; everyone else the targets of the stores in their scope."""
+    target; everyone else the targets of the stores in their scope (or, when no store has one, of the
+    promoters in their scope)."""
     t = TARGETS_TABLE.c
-    subject = t.promoter_id == actor.id if actor.role == Role.promoter else t.store_id.is_not(None)
-    scopes = [Scope(f"dashboard_{actor.role}", subject, {})]
-    if actor.role != Role.promoter and (own := target_scope(actor)) is not None:
-        scopes.append(own)
-    row = listing.aggregate(
-        session, TARGETS, ListQuery(filters=(Filter("month", "eq", month),)), scope=scopes,
-        columns=[func.coalesce(func.sum(t.units), 0), func.coalesce(func.sum(t.amount), 0)],
-    )[0]  # fmt: skip
-    return int(row[0]), int(row[1])
+    levels = (
+        [("own", t.promoter_id == actor.id)]
+        if actor.role == Role.promoter
+        else [("stores", t.store_id.is_not(None)), ("promoters", t.promoter_id.is_not(None))]
+    )
+    own = target_scope(actor) if actor.role != Role.promoter else None
+    for name, subject in levels:
+        scopes = [Scope(f"dashboard_{name}", subject, {}), *([own] if own is not None else [])]
+        row = listing.aggregate(
+            session, TARGETS, ListQuery(filters=(Filter("month", "eq", month),)), scope=scopes,
+            columns=[func.coalesce(func.sum(t.units), 0), func.coalesce(func.sum(t.amount), 0)],
+        )[0]  # fmt: skip
+        if row[0] or row[1]:
+            return int(row[0]), int(row[1])
+    return 0, 0
 
 
 def promoter_rank(*, session: Session, actor: Principal, month: str) -> tuple[int, int]:

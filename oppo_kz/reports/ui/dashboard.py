@@ -95,7 +95,8 @@ def _chart() -> rx.Component:
                 rx.recharts.x_axis(data_key="day", interval="preserveStartEnd", tick_line=False, font_size=11),
                 rx.recharts.y_axis(hide=True),
                 rx.recharts.tooltip(),
-                rx.recharts.bar(data_key="amount", name=t("dashboard.amount"), fill="var(--accent-9)", radius=2),
+                rx.recharts.bar(data_key="amount", name=t("dashboard.amount"), fill="var(--accent-9)", radius=2,
+                                is_animation_active=False),
                 data=DashboardState.chart,
                 height=220,
                 width="100%",
@@ -105,6 +106,7 @@ def _chart() -> rx.Component:
             aria_label=t("dashboard.chart"),
             data_testid="chart-sales-by-day",
             data_days=DashboardState.chart.length(),
+            custom_attrs=data_attrs(),  # the axis reads dates and figures: data, not catalog texts
         ),
     )  # fmt: skip
 

@@ -24,7 +24,7 @@ def _figure(row: Any, field: str, testid: str) -> rx.Component:
     label = t(f"targets.{field}_of", name=row["label"])
     editor = rx.input(
         default_value=row[field],
-        key=row["kind"] + "-" + row["subject_id"].to_string() + "-" + field + "-"
+        key=row["kind"].to(str) + "-" + row["subject_id"].to_string() + "-" + field + "-"
         + TargetsState.generation.to_string(),
         on_blur=lambda value: TargetsState.save(row["kind"], row["subject_id"], field, value),
         input_mode="numeric", placeholder="0", aria_label=label, data_testid=testid, size="2", width="100%",
