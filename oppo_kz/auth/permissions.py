@@ -25,13 +25,23 @@ class Permission(StrEnum):
     sales_update = "sales:update"
     sales_delete = "sales:delete"
     sales_review = "sales:review"
+    targets_read = "targets:read"
+    targets_manage = "targets:manage"
+    reports_read = "reports:read"
 
 
 # Which actions a role may take at all. *Which rows* it may act on (a supervisor's own stores, a
 # promoter's own sales) is each domain's row-level scope (`<domain>/scope.py`), checked by the same
 # service functions.
 _P = Permission
-_EVERYONE_READS = {_P.products_read, _P.stores_read, _P.assignments_read, _P.sales_read}
+_EVERYONE_READS = {
+    _P.products_read,
+    _P.stores_read,
+    _P.assignments_read,
+    _P.sales_read,
+    _P.targets_read,
+    _P.reports_read,
+}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(Permission),
     Role.office: frozenset(Permission) - {_P.products_delete, _P.users_manage},
@@ -56,6 +66,9 @@ _DESCRIPTIONS = {
     _P.sales_update: "change sales",
     _P.sales_delete: "delete sales",
     _P.sales_review: "review sales",
+    _P.targets_read: "read targets",
+    _P.targets_manage: "set targets",
+    _P.reports_read: "read reports",
 }
 
 
