@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from fastapi import FastAPI
 
 from oppo_kz.core.config import get_settings
 
@@ -24,7 +25,7 @@ def switched(monkeypatch: pytest.MonkeyPatch, **switches: bool) -> Iterator[None
         get_settings.cache_clear()
 
 
-def build_api(**switches: bool):  # type: ignore[no-untyped-def]
+def build_api(**switches: bool) -> FastAPI:
     """The FastAPI app built with these switches in the environment (restored afterwards)."""
     from oppo_kz.api.app import create_api
 

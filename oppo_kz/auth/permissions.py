@@ -47,9 +47,7 @@ _EVERYONE_READS = {
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(Permission),
     Role.office: frozenset(Permission) - {_P.products_delete, _P.users_manage},
-    Role.supervisor: frozenset(
-        {*_EVERYONE_READS, _P.assignments_manage, _P.sales_review, _P.messages_send}
-    ),
+    Role.supervisor: frozenset({*_EVERYONE_READS, _P.assignments_manage, _P.sales_review, _P.messages_send}),
     Role.promoter: frozenset({*_EVERYONE_READS, _P.sales_create, _P.sales_update, _P.sales_delete}),
 }
 

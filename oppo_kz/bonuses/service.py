@@ -273,18 +273,9 @@ def month_info(row: BonusMonth | None, month: str) -> MonthInfo:
     )
 
 
-def close_month(*, session: Session, actor: Principal, month: str) -> MonthInfo:
-    """Freeze `month`'s statements as they are now; closing is final (a second close is 409)."""
-    actor.require(Permission.bonus_months_close)
-    set_actor(session, actor)
-    current = parse_month(None)
-    if month > current:
-        raise ValidationFailedError([{"field": "month", "message": f"{month} has not started yet."}])
-    if _closed(session, month) is not None:
-        raise ConflictError(
-            f"The month {month} is already closed.", details={"field": "month", "month": month}
-        )
-    row = BonusMonth(month=month, closed_at=utcnow(), closed_by_id=actor.id)
+def freeze_month(session: Session, month: str, *, closed_by_id: int | None) -> BonusMonth:
+    """Mark `month` closed and store its lines as they are now (the caller commits; 409 if closed)."""
+    row = BonusMonth(month=month, closed_at=utcnow(), closed_by_id=closed_by_id)
     session.add(row)
     try:
         session.flush()
@@ -301,6 +292,21 @@ def close_month(*, session: Session, actor: Principal, month: str) -> MonthInfo:
             ["month", *columns], select(literal(month, type_=String(7)), *[earned.c[n] for n in columns])
         )
     )
+    return row
+
+
+def close_month(*, session: Session, actor: Principal, month: str) -> MonthInfo:
+    """Freeze `month`'s statements as they are now; closing is final (a second close is 409)."""
+    actor.require(Permission.bonus_months_close)
+    set_actor(session, actor)
+    current = parse_month(None)
+    if month > current:
+        raise ValidationFailedError([{"field": "month", "message": f"{month} has not started yet."}])
+    if _closed(session, month) is not None:
+        raise ConflictError(
+            f"The month {month} is already closed.", details={"field": "month", "month": month}
+        )
+    row = freeze_month(session, month, closed_by_id=actor.id)
     session.commit()
     return month_info(row, month)
 

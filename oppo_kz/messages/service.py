@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlmodel import Session, col
 
 from oppo_kz.assignments.models import Assignment
@@ -59,7 +59,7 @@ AUTHORS = USERS_TABLE.alias("author")
 HEAD_OFFICE = (Role.admin, Role.office)
 
 # The inbox: the reader's own receipt row joined in (so each message appears once, with their read_at).
-_READER = bindparam("scope_user")
+_READER: BindParameter[int] = bindparam("scope_user")
 INBOX_SOURCE = MESSAGES_TABLE.join(
     RECEIPTS_TABLE,
     and_(RECEIPTS_TABLE.c.message_id == MESSAGES_TABLE.c.id, RECEIPTS_TABLE.c.user_id == _READER),
@@ -202,7 +202,7 @@ def send_message(*, session: Session, actor: Principal, message_in: MessageCreat
     )
     recipients = recipient_ids(session=session, audience=audience, exclude=actor.id)
     # One flush writes the message and its receipts, so its event knows every recipient.
-    message.receipts = [MessageReceipt(user_id=uid) for uid in recipients]
+    message.receipts = [MessageReceipt(user_id=uid) for uid in recipients]  # type: ignore[call-arg]
     session.add(message)
     session.commit()
     return message

@@ -115,7 +115,7 @@ def test_invalid_rules_are_422(client: Any, world: World) -> None:
 # --- the one rule that applies -------------------------------------------------------------------
 
 # (rules as (target, amount, starts_on, ends_on, is_active), the sale's day, the rule expected by index)
-CHOICES = [
+CHOICES: list[tuple[list[tuple[str, int, str, str, bool]], date, int | None]] = [
     ([("category", 300, "03-01", "03-31", True)], DAY, 0),
     ([("category", 5000, "03-01", "03-31", True), ("series", 1000, "03-01", "03-31", True)], DAY, 1),
     ([("series", 5000, "03-01", "03-31", True), ("product", 1000, "03-01", "03-31", True)], DAY, 1),
@@ -150,9 +150,12 @@ def test_the_most_specific_then_highest_rule_applies(client: Any, world: World) 
         made = []
         for target, amount, starts, ends, active in rules:
             # the series is written in another case than the product's: it matches case-insensitively
-            value = {"product": {"product_id": products[n]}, "series": {"series": f"s{n}"}}.get(
-                target, {"category": "wearable"}
-            )
+            targets: dict[str, dict[str, Any]] = {
+                "product": {"product_id": products[n]},
+                "series": {"series": f"s{n}"},
+                "category": {"category": "wearable"},
+            }
+            value = targets[target]
             made.append(
                 _rule(
                     client,

@@ -47,7 +47,7 @@ def _resolve(world: World, audience: dict[str, list[str]]) -> dict[str, list[Any
 
 # p1 works in a1 (Almaty), p2 in a2 (Astana; b1 in Shymkent ended in 2021); sup_a supervises a1 and a2,
 # sup_b supervises b1. The author (admin) is never a recipient of their own message.
-AUDIENCES = [
+AUDIENCES: list[tuple[dict[str, list[str]], set[str]]] = [
     ({}, EVERYONE_BUT_ADMIN),
     ({"roles": ["promoter"]}, {"p1", "p2"}),
     ({"roles": ["supervisor", "office"]}, {"sup_a", "sup_b", "office"}),
@@ -65,7 +65,7 @@ AUDIENCES = [
 def test_the_audience_decides_the_recipients(client: Any, world: World) -> None:
     # one world for the whole table: each message is checked against every reader
     sent = [
-        (_sent(client, world, **_resolve(world, audience))["id"], expected)
+        (_sent(client, world, "admin", **_resolve(world, audience))["id"], expected)
         for audience, expected in AUDIENCES
     ]
     inboxes = {
@@ -155,7 +155,7 @@ def test_receipts_are_for_the_author_office_and_admin(client: Any, world: World)
     expect_error(client.get(f"{URL}/999999", headers=world.h("office")), 404, "not_found")
 
 
-SUPERVISOR_AUDIENCES = [
+SUPERVISOR_AUDIENCES: list[tuple[dict[str, list[str]], int]] = [
     ({"store_ids": ["a1"]}, 201),
     ({"store_ids": ["a1", "a2"]}, 201),
     ({"user_ids": ["p1", "p2"]}, 201),  # promoters of their stores
