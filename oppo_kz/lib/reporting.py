@@ -18,6 +18,11 @@ def month_key(column: ColumnElement[Any], dialect: str) -> ColumnElement[str]:
     return func.substr(column, 1, 7)  # SQLite keeps dates as ISO text
 
 
+def month_text(day: date) -> str:
+    """`day`'s month as YYYY-MM (zero-padded for any year, unlike strftime)."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
 def days(first: date, last: date) -> Iterator[date]:
     """Every day from `first` to `last`, both included."""
     for n in range((last - first).days + 1):

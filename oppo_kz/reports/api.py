@@ -26,11 +26,19 @@ _PERIOD = [
     }
     for name, word in (("date_from", "first"), ("date_to", "last"))
 ]
-_FILTERS = [p for p in list_parameters(SALES) if p["name"] not in ("page", "page_size", "sort")]
+# The filters BI tools use most are documented one by one; every other filter of the sales list
+# (`f__gte`, `q`, ...) works the same way. Documenting all ~100 makes the schema unwieldy.
+_DOCUMENTED = tuple(
+    f"{name}{suffix}"
+    for name in ("store_id", "promoter_id", "product_id", "city", "chain", "category", "series", "status")
+    for suffix in ("", "__in")
+)
+_FILTERS = [p for p in list_parameters(SALES) if p["name"] in _DOCUMENTED]
 _DESCRIPTION = (
     "Counts the sales that are not `rejected` unless a `status` filter says otherwise, in your scope; "
-    "`date_from`/`date_to` and the sales list's filters narrow them (an unknown filter, operator or "
-    "value is 400 `invalid_filter`)."
+    "`date_from`/`date_to` and the sales list's filters narrow them: every filter of `GET /sales` "
+    "works (`amount__gte`, `payment_type__ne`, `q`, ...), the common ones are listed below; an unknown "
+    "filter, operator or value is 400 `invalid_filter`."
 )
 _OPENAPI: dict[str, Any] = {"openapi_extra": {"parameters": [*_PERIOD, *_FILTERS]}}
 GroupBy = Literal["day", "month", "store", "city", "chain", "promoter", "product", "series", "category"]

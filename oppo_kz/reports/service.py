@@ -24,7 +24,7 @@ from oppo_kz.auth.service import Principal
 from oppo_kz.core.errors import ValidationFailedError
 from oppo_kz.lib import listing
 from oppo_kz.lib.listing import Filter, ListQuery, Scope, filter_error
-from oppo_kz.lib.reporting import days, month_bounds, month_key, months, percent_of
+from oppo_kz.lib.reporting import days, month_bounds, month_key, month_text, months, percent_of
 from oppo_kz.sales.queries import PRODUCTS_TABLE, PROMOTERS, SALES, SALES_TABLE, STORES_TABLE, sale_scope
 from oppo_kz.targets.models import MONTH_PATTERN
 from oppo_kz.targets.service import PROMOTERS as TARGET_PROMOTERS
@@ -158,10 +158,19 @@ def _filled(group_by: str, rows: list[dict[str, Any]], report: ReportQuery) -> l
             )
         keys = [day.isoformat() for day in days(first, last)]
     else:
-        low = report.date_from.strftime("%Y-%m") if report.date_from else (min(found) if found else None)
-        high = report.date_to.strftime("%Y-%m") if report.date_to else (max(found) if found else None)
+        low = month_text(report.date_from) if report.date_from else (min(found) if found else None)
+        high = month_text(report.date_to) if report.date_to else (max(found) if found else None)
         if low is None or high is None:
             return rows
+        if (int(high[:4]) - int(low[:4])) * 12 > MAX_DAYS // 3:
+            raise ValidationFailedError(
+                [
+                    {
+                        "field": "date_from",
+                        "message": f"A monthly report covers at most {MAX_DAYS // 36} years.",
+                    }
+                ]
+            )
         keys = list(months(low, high))
     return [found.get(key) or _zero(key) for key in keys]
 

@@ -284,7 +284,7 @@ def previous_month(month: str) -> str:
 
 def month_of(day: date) -> str:
     """`day`'s month as YYYY-MM."""
-    return day.strftime("%Y-%m")
+    return f"{day.year:04d}-{day.month:02d}"
 
 
 def month_grid(*, session: Session, actor: Principal, month: str) -> dict[str, list[dict[str, Any]]]:
