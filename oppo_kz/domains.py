@@ -23,6 +23,8 @@ DOMAINS: tuple[str, ...] = (
     "stores",
     "assignments",
     "sales",
+    "targets",
+    "reports",
     "messages",
     "bonuses",
     "live",

@@ -25,6 +25,9 @@ class Permission(StrEnum):
     sales_update = "sales:update"
     sales_delete = "sales:delete"
     sales_review = "sales:review"
+    targets_read = "targets:read"
+    targets_manage = "targets:manage"
+    reports_read = "reports:read"
     messages_send = "messages:send"
     messages_read = "messages:read"
     bonus_rules_manage = "bonus_rules:manage"
@@ -41,6 +44,8 @@ _EVERYONE_READS = {
     _P.stores_read,
     _P.assignments_read,
     _P.sales_read,
+    _P.targets_read,
+    _P.reports_read,
     _P.messages_read,
     _P.bonuses_read,
 }
@@ -68,6 +73,9 @@ _DESCRIPTIONS = {
     _P.sales_update: "change sales",
     _P.sales_delete: "delete sales",
     _P.sales_review: "review sales",
+    _P.targets_read: "read targets",
+    _P.targets_manage: "set targets",
+    _P.reports_read: "read reports",
     _P.messages_send: "send messages",
     _P.messages_read: "read messages",
     _P.bonus_rules_manage: "manage bonus rules",
