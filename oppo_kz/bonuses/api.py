@@ -21,6 +21,7 @@ from oppo_kz.bonuses.models import (
     BonusRule,
     BonusRuleCreate,
     BonusRulePublic,
+    BonusRuleReplace,
     BonusRulesPage,
     BonusRuleUpdate,
     MonthInfo,
@@ -71,6 +72,12 @@ def get_rule(rule_id: RowId, session: ReadSession, actor: CurrentUser, response:
 def update_rule(rule_id: RowId, body: BonusRuleUpdate, write: Editor) -> BonusRule:
     """Change some fields; a stale `version` (body or If-Match) is 409."""
     return write.tagged(bonuses.update_rule(**write.args, rule_id=rule_id, changes=body))
+
+
+@rules_router.put("/{rule_id}", response_model=BonusRulePublic, responses=errors(403, 404, 409))
+def replace_rule(rule_id: RowId, body: BonusRuleReplace, write: Editor) -> BonusRule:
+    """Replace every field; a stale `version` (body or If-Match) is 409."""
+    return write.tagged(bonuses.replace_rule(**write.args, rule_id=rule_id, rule_in=body))
 
 
 @rules_router.delete(

@@ -137,6 +137,12 @@ class BonusRuleCreate(_RuleInput):
         return self
 
 
+class BonusRuleReplace(BonusRuleCreate, ReadOnlyEcho):
+    """A full replacement (PUT); `version`, when given, must match the stored one."""
+
+    version: Version | None = None
+
+
 class BonusRuleUpdate(_RuleInput, ReadOnlyEcho):
     """A partial change; the result must still have exactly one target and ends_on >= starts_on."""
 

@@ -32,6 +32,7 @@ from oppo_kz.bonuses.models import (
     BonusMonth,
     BonusRule,
     BonusRuleCreate,
+    BonusRuleReplace,
     BonusRuleUpdate,
     MonthInfo,
     MonthStatements,
@@ -400,6 +401,27 @@ def update_rule(
     merged = {name: sent.get(name, getattr(rule, name)) for name in BonusRuleCreate.model_fields}
     _check_rule(session, merged)
     apply_changes(rule, sent)
+    session.commit()
+    return rule
+
+
+def replace_rule(
+    *,
+    session: Session,
+    actor: Principal,
+    rule_id: int,
+    rule_in: BonusRuleReplace,
+    expected_version: ExpectedVersion = None,
+) -> BonusRule:
+    """Replace every field of a rule; the same version rule as `update_rule`."""
+    actor.require(Permission.bonus_rules_manage)
+    set_actor(session, actor)
+    rule = load_for_update(session, BonusRule, rule_id, "Bonus rule")
+    check_echo(rule_in, rule, "Bonus rule")
+    check_version(rule, "Bonus rule", rule_in.version, expected_version)
+    data = rule_in.model_dump(include=set(BonusRuleCreate.model_fields))
+    _check_rule(session, data)
+    apply_changes(rule, data)
     session.commit()
     return rule
 

@@ -326,9 +326,13 @@ def get_message(*, session: Session, actor: Principal, message_id: int) -> Messa
 
 
 def receipts(*, session: Session, actor: Principal, message_id: int) -> Receipts:
-    """Who the message went to and who has read it (author, office, admin; 404 for others)."""
+    """Who the message went to and who has read it (author, office, admin; 403 for another recipient,
+    404 for anyone else)."""
     actor.require(Permission.messages_read)
     if not is_row_id(message_id) or not _readable(session, actor, message_id):
+        if is_row_id(message_id) and session.get(MessageReceipt, (message_id, actor.id)) is not None:
+            # a recipient may read the message, but who else has read it is for its author and office
+            raise PermissionDeniedError("Only the author, office and admin see who has read a message.")
         raise not_found("Message", message_id)
     r, u = RECEIPTS_TABLE.c, USERS_TABLE.c
     rows = session.execute(

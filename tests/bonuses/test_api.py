@@ -87,6 +87,11 @@ def test_a_rule_is_created_changed_and_deleted(client: Any, world: World) -> Non
     swapped = client.patch(url, json={"category": "tablet", "series": None}, headers=world.h("office"))
     assert swapped.status_code == 200, swapped.text
     assert (swapped.json()["category"], swapped.json()["series"]) == ("tablet", None)
+    whole = swapped.json() | {"name": "Tablets", "amount_per_unit": 900}
+    replaced = client.put(url, json=whole, headers=world.h("office"))
+    assert replaced.status_code == 200, replaced.text
+    assert (replaced.json()["name"], replaced.json()["version"]) == ("Tablets", swapped.json()["version"] + 1)
+    expect_error(client.put(url, json=whole, headers=world.h("office")), 409, "conflict")  # stale version
     listed = client.get(RULES, params={"category": "tablet"}, headers=world.h("p1")).json()
     assert [r["id"] for r in listed["items"]] == [rule["id"]]
     expect_error(client.patch(url, json={"name": "x"}, headers=world.h("sup_a")), 403, "forbidden")

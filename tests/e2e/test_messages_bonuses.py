@@ -11,11 +11,13 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.conftest import PROJECT_ROOT
 from tests.e2e.helpers import Api, sign_in
 from tests.e2e.pages.messages_pages import BonusesPage, ComposePage, InboxPage, MessageHeader, MessagePage
 from tests.server import LiveServer
 
 PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +75,7 @@ def test_a_message_reaches_its_promoter_at_once_and_is_read(
         expect(header.toast_title).to_have_text(title, timeout=2_000)
         expect(MessageHeader(elsewhere).toast).to_have_count(0)
         expect(MessageHeader(elsewhere).unread).to_have_text("0")
+        phone.screenshot(path=str(SCREENSHOTS / "message-toast-phone.png"))
 
         header.toast_open.click()
         expect(MessagePage(phone).body).to_have_text("Double bonus on Reno14 from Monday.")
@@ -85,6 +88,7 @@ def test_a_message_reaches_its_promoter_at_once_and_is_read(
         expect(view.summary).to_have_attribute("data-read", "1")
         expect(view.summary).to_have_attribute("data-recipients", "1")
         expect(view.receipt_rows.first).to_have_attribute("data-read", "true")
+        office.screenshot(path=str(SCREENSHOTS / "message-receipts.png"))
     finally:
         for ctx in contexts:
             ctx.close()
@@ -119,6 +123,24 @@ def test_a_promoters_statement_matches_the_api(browser: Browser, switched_on: Li
         expect(bonuses.rows.first).to_have_attribute("data-promoter-id", str(promoter["id"]))
         expect(bonuses.lines).to_have_count(1)  # a promoter's own sales are shown at once
         expect(bonuses.close_month).to_have_count(0)
+        page.screenshot(path=str(SCREENSHOTS / "bonuses-phone.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         ctx.close()
+
+    # head office closes the month, after a confirmation; the figures stay as the API said
+    desk = _context(browser, switched_on, viewport={"width": 1280, "height": 800})
+    try:
+        boss = desk.new_page()
+        sign_in(boss, "office")
+        bonuses = BonusesPage(boss).open()
+        row = boss.locator(f'[data-testid="bonus-row"][data-promoter-id="{promoter["id"]}"]')
+        expect(row).to_have_attribute("data-amount", "2100")
+        boss.screenshot(path=str(SCREENSHOTS / "bonuses.png"))
+        bonuses.close_month.click()
+        boss.get_by_test_id("confirm-close-month").click()
+        expect(boss.get_by_test_id("bonuses-closed")).to_be_visible()
+        expect(bonuses.close_month).to_have_count(0)
+        assert mine.client.get("/bonuses").json()["closed"] is True
+    finally:
+        desk.close()

@@ -146,7 +146,9 @@ def test_receipts_are_for_the_author_office_and_admin(client: Any, world: World)
     message = _sent(client, world, "sup_a", store_ids=[world["a1"]])
     for who in ("sup_a", "office", "admin"):
         assert client.get(f"{URL}/{message['id']}/receipts", headers=world.h(who)).status_code == 200, who
-    for who in ("p1", "sup_b", "p2"):  # p1 is a recipient, but receipts are not theirs to see
+    # p1 may read the message, but not who else has read it; the others may not even see it
+    expect_error(client.get(f"{URL}/{message['id']}/receipts", headers=world.h("p1")), 403, "forbidden")
+    for who in ("sup_b", "p2"):
         expect_error(client.get(f"{URL}/{message['id']}/receipts", headers=world.h(who)), 404, "not_found")
     assert client.get(f"{URL}/{message['id']}", headers=world.h("sup_a")).status_code == 200  # the author
     assert client.post(f"{URL}/{message['id']}/read", headers=world.h("office")).status_code == 204

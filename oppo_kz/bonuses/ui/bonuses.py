@@ -52,9 +52,13 @@ def _row(row: Any) -> rx.Component:
         cell(row["units"], slot="meta", phone_label=t("bonuses.units"), text_align="right"),
         cell(rx.text(row["amount"], weight="bold", data_testid="bonus-amount"), slot="value", text_align="right"),
         cell(
-            action_button(rx.cond(opened, t("bonuses.hide_lines"), t("bonuses.show_lines")),
-                          on_click=BonusesState.toggle(row["promoter_id"]), testid="bonus-lines-toggle", kind="ghost",
-                          aria_expanded=rx.cond(opened, "true", "false")),
+            rx.cond(
+                BonusesState.own_only,
+                rx.fragment(),
+                action_button(rx.cond(opened, t("bonuses.hide_lines"), t("bonuses.show_lines")),
+                              on_click=BonusesState.toggle(row["promoter_id"]), testid="bonus-lines-toggle",
+                              kind="ghost", aria_expanded=rx.cond(opened, "true", "false")),
+            ),
             slot="wide",
         ),
         data_testid="bonus-row", data_promoter_id=row["promoter_id"], data_amount=row["amount_value"],

@@ -46,8 +46,7 @@ class BonusesState(rx.State):
     may_close: rx.Field[bool] = rx.field(False)
     problem: rx.Field[str] = rx.field("")
     notice: rx.Field[str] = rx.field("")
-
-    _own_only: bool = False
+    own_only: rx.Field[bool] = rx.field(False)  # a promoter: their statement, its sales always open
 
     async def _read(self, actor: Principal) -> None:
         lang = (await self.get_state(I18nState)).lang
@@ -60,8 +59,8 @@ class BonusesState(rx.State):
         self.rows = statement_rows(found, lang)
         self.total = money(found.total, lang)
         self.may_close = has_permission(actor.role, Permission.bonus_months_close) and not found.closed
-        self._own_only = actor.role.value == "promoter"
-        if self._own_only:
+        self.own_only = actor.role.value == "promoter"
+        if self.own_only:
             self.open_promoter = actor.id
         if self.open_promoter:
             await self._lines(actor, lang)
@@ -93,7 +92,7 @@ class BonusesState(rx.State):
         if not isinstance(actor, Principal):
             return actor
         self.month, self.problem, self.notice, self.lines = month, "", "", []
-        if not self._own_only:
+        if not self.own_only:
             self.open_promoter = 0
         await self._read(actor)
         return None
@@ -104,7 +103,7 @@ class BonusesState(rx.State):
         actor = await actor_or_login(self)
         if not isinstance(actor, Principal):
             return actor
-        if self.open_promoter == promoter_id and not self._own_only:
+        if self.open_promoter == promoter_id and not self.own_only:
             self.open_promoter, self.lines = 0, []
             return None
         self.open_promoter = promoter_id
