@@ -12,7 +12,7 @@ import importlib
 import importlib.util
 from types import ModuleType
 
-DOMAINS: tuple[str, ...] = ("auth", "users", "products", "stores", "assignments", "sales", "live")
+DOMAINS: tuple[str, ...] = ("auth", "users", "products", "stores", "assignments", "sales", "audit", "live")
 
 
 def domain_modules(part: str) -> list[ModuleType]:

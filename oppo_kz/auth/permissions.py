@@ -25,6 +25,7 @@ class Permission(StrEnum):
     sales_update = "sales:update"
     sales_delete = "sales:delete"
     sales_review = "sales:review"
+    audit_read = "audit:read"
 
 
 # Which actions a role may take at all. *Which rows* it may act on (a supervisor's own stores, a
@@ -56,6 +57,7 @@ _DESCRIPTIONS = {
     _P.sales_update: "change sales",
     _P.sales_delete: "delete sales",
     _P.sales_review: "review sales",
+    _P.audit_read: "read the audit log",
 }
 
 

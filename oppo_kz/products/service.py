@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
-from oppo_kz.core.db import table_of
+from oppo_kz.core.db import set_actor, table_of
 from oppo_kz.core.errors import ConflictError, NotFoundError
 from oppo_kz.core.types import is_row_id
 from oppo_kz.lib import listing
@@ -117,6 +117,7 @@ def _commit(session: Session, sku: str) -> None:
 def create_product(*, session: Session, actor: Principal, product_in: ProductCreate) -> Product:
     """Add a product; `ConflictError` when its SKU exists."""
     actor.require(Permission.products_create)
+    set_actor(session, actor)
     data = product_in.model_dump(include=set(ProductCreate.model_fields))
     _ensure_sku_free(session, data["sku"])
     product = Product(**data)
@@ -140,6 +141,7 @@ def _change(
     expected_version: int | tuple[int, ...] | None,
 ) -> Product:
     actor.require(Permission.products_update)
+    set_actor(session, actor)
     product = load_for_update(session, Product, product_id, "Product")
     check_echo(body, product, "Product")
     check_version(product, "Product", body.version, expected_version)
@@ -183,6 +185,7 @@ def delete_product(
 ) -> None:
     """Delete a product; with `expected_version`, only if nobody changed it since."""
     actor.require(Permission.products_delete)
+    set_actor(session, actor)
     product = load_for_update(session, Product, product_id, "Product")
     check_version(product, "Product", expected_version)
     session.delete(product)
