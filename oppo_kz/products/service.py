@@ -105,7 +105,8 @@ def _ensure_sku_free(session: Session, sku: str, product_id: int | None = None) 
         raise _sku_taken(sku)
 
 
-def _commit(session: Session, sku: str) -> None:
+def commit_products(session: Session, sku: str) -> None:
+    """Commit product writes; a unique-SKU race lost to another writer is a `ConflictError`."""
     try:
         session.commit()
     except IntegrityError:
@@ -118,15 +119,22 @@ def create_product(*, session: Session, actor: Principal, product_in: ProductCre
     """Add a product; `ConflictError` when its SKU exists."""
     actor.require(Permission.products_create)
     set_actor(session, actor)
+    product = add_product(session, product_in)
+    commit_products(session, product.sku)
+    return product
+
+
+def add_product(session: Session, product_in: ProductCreate) -> Product:
+    """Add a product to the session's transaction (the caller commits); `ConflictError` on a taken SKU."""
     data = product_in.model_dump(include=set(ProductCreate.model_fields))
     _ensure_sku_free(session, data["sku"])
     product = Product(**data)
     session.add(product)
-    _commit(session, data["sku"])
     return product
 
 
-def _apply(session: Session, product: Product, data: dict[str, Any]) -> None:
+def apply_product_changes(session: Session, product: Product, data: dict[str, Any]) -> None:
+    """Set the fields of `data` that differ (validated by `ProductUpdate`); the caller commits."""
     if "sku" in data and data["sku"] != product.sku:
         _ensure_sku_free(session, data["sku"], product.id)
     apply_changes(product, data)
@@ -145,8 +153,8 @@ def _change(
     product = load_for_update(session, Product, product_id, "Product")
     check_echo(body, product, "Product")
     check_version(product, "Product", body.version, expected_version)
-    _apply(session, product, data)
-    _commit(session, product.sku)
+    apply_product_changes(session, product, data)
+    commit_products(session, product.sku)
     return product
 
 
