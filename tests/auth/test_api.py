@@ -15,7 +15,7 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 _READS = {"products:read", "stores:read", "assignments:read", "sales:read"}
 _SALES_SIDE_OFFICE = {
     "stores:create", "stores:update", "stores:delete", "assignments:manage",
-    "sales:create", "sales:update", "sales:delete", "sales:review",
+    "sales:create", "sales:update", "sales:delete", "sales:review", "audit:read",
 }  # fmt: skip
 CONTRACT_MATRIX = {
     "admin": _READS
