@@ -1,9 +1,10 @@
-"""User story: office changes a product's price by mistake, sees the change in the product's history
-(who, when, what) and reverts it; on a phone, in Russian."""
+"""User stories: office changes a product's price by mistake, sees the change in the product's history
+(who, when, what) and reverts it; office checks a products file, then imports it. On a phone, in Russian."""
 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +14,8 @@ from oppo_kz.ui.i18n import tr
 from tests.e2e.catalog_check import unknown_strings
 from tests.e2e.helpers import Api, sign_in
 from tests.e2e.pages.product_form_page import ProductFormPage
-from tests.e2e.pages.product_history_page import ProductHistory
+from tests.e2e.pages.product_history_page import ProductHistory, ProductImport
+from tests.e2e.pages.products_page import ProductsPage
 
 NBSP = "\u00a0"
 
@@ -79,3 +81,32 @@ def test_office_sees_a_change_in_the_history_and_reverts_it(
         expect(ProductHistory(other).card).to_have_count(0)
     finally:
         other.context.close()
+
+
+def test_office_checks_a_file_then_imports_it(phone: Page, live_server) -> None:
+    sku = f"IMP-{uuid.uuid4().hex[:8].upper()}"
+    sign_in(phone, "office")
+    ProductsPage(phone).open()
+    phone.get_by_test_id("products-import").click()
+    expect(phone).to_have_url(re.compile(r"/products/import/?$"))
+    screen = ProductImport(phone)
+    bad = f"\ufeffsku;name;category;price\r\n{sku};Чехол;accessory;-1\r\n".encode()
+    screen.choose("bad.csv", bad)
+    screen.check.click()
+    expect(screen.outcome).to_have_attribute("data-outcome", "errors")
+    expect(screen.errors).to_have_count(1)
+    expect(screen.errors.first).to_contain_text(tr("ru", "products.import.row", row="1"))
+
+    good = f"\ufeffsku;name;category;price\r\n{sku};Чехол «Қара»;accessory;5 990\r\n".encode()
+    screen.choose("good.csv", good)
+    screen.check.click()
+    expect(screen.summary).to_have_text(
+        tr("ru", "products.import.preview", created=1, updated=0, unchanged=0)
+    )
+    assert Api(live_server.url).client.get("/products", params={"sku": sku}).json()["total"] == 0  # a dry run
+    screen.apply.click()
+    expect(screen.summary).to_have_text(tr("ru", "products.import.done", created=1, updated=0, unchanged=0))
+    found = Api(live_server.url).client.get("/products", params={"sku": sku}).json()["items"]
+    assert [(p["name"], p["price"]) for p in found] == [("Чехол «Қара»", 5990)]
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert unknown_strings(phone, "ru") == []

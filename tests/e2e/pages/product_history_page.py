@@ -18,3 +18,19 @@ class ProductHistory:
 
     def revert(self, entry: Locator) -> Locator:
         return entry.get_by_test_id("revert")
+
+
+class ProductImport:
+    """Page object: /products/import."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.file = page.get_by_test_id("import-file").locator("input[type=file]")
+        self.check = page.get_by_test_id("import-check")
+        self.apply = page.get_by_test_id("import-apply")
+        self.outcome = page.get_by_test_id("import-outcome")
+        self.summary = page.get_by_test_id("import-summary")
+        self.errors = page.get_by_test_id("import-error")
+
+    def choose(self, name: str, content: bytes) -> None:
+        self.file.set_input_files({"name": name, "mimeType": "text/csv", "buffer": content})
