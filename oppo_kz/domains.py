@@ -27,6 +27,7 @@ DOMAINS: tuple[str, ...] = (
     "reports",
     "messages",
     "bonuses",
+    "audit",
     "live",
 )
 SWITCHES: dict[str, str] = {"messages": "ENABLE_MESSAGES", "bonuses": "ENABLE_BONUSES"}

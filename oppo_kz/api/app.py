@@ -17,6 +17,8 @@ from oppo_kz.domains import domain_modules
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1 << 20
+# Uploads that take more (the file itself is checked by its route): path -> largest body.
+LARGER_BODIES = {f"{API_PREFIX}/products/import": (10 << 20) + (64 << 10)}
 logger = logging.getLogger("oppo_kz.api")
 
 
@@ -32,7 +34,7 @@ def create_api() -> FastAPI:
     )
     install_docs(api, API_PREFIX)
     install_error_handlers(api)
-    api.add_middleware(BodyLimit)  # no request of this API needs more than 1 MiB
+    api.add_middleware(BodyLimit)  # no request of this API needs more than 1 MiB (but LARGER_BODIES)
     api.add_middleware(StrictPaths)
     api.add_middleware(AnswerCrashes)  # the outermost of ours: it sees what the others raise
     v1 = APIRouter(prefix=API_PREFIX)
@@ -90,10 +92,11 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = LARGER_BODIES.get(scope.get("path", ""), MAX_BODY_BYTES)
         declared = _declared_length(scope)
         if declared is not None:
-            if declared > MAX_BODY_BYTES:
-                await _too_large(scope, receive, send)
+            if declared > limit:
+                await _too_large(scope, receive, send, limit)
                 return
             await self.app(scope, receive, send)
             return
@@ -105,8 +108,8 @@ class BodyLimit:
                 return
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
-            if size > MAX_BODY_BYTES:
-                await _too_large(scope, receive, send)
+            if size > limit:
+                await _too_large(scope, receive, send, limit)
                 return
             if not message.get("more_body", False):
                 break
@@ -123,12 +126,12 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
-async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int = MAX_BODY_BYTES) -> None:
     response = error_response(
         413,
         "payload_too_large",
-        f"The request body is larger than {MAX_BODY_BYTES // 1024} KiB.",
-        {"max_bytes": MAX_BODY_BYTES},
+        f"The request body is larger than {limit // 1024} KiB.",
+        {"max_bytes": limit},
     )
     await response(scope, receive, send)
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 from oppo_kz.assignments.models import Assignment, AssignmentCreate, AssignmentUpdate
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
-from oppo_kz.core.db import table_of
+from oppo_kz.core.db import set_actor, table_of
 from oppo_kz.core.errors import ConflictError, PermissionDeniedError, ValidationFailedError
 from oppo_kz.core.types import is_row_id
 from oppo_kz.lib import listing
@@ -166,6 +166,7 @@ def _check_no_overlap(
 def create_assignment(*, session: Session, actor: Principal, assignment_in: AssignmentCreate) -> Assignment:
     """Assign a promoter to a store from `starts_on` (until `ends_on`, or open)."""
     actor.require(Permission.assignments_manage)
+    set_actor(session, actor)
     data = assignment_in.model_dump()
     _locked_store(session, actor, data["store_id"])
     _check_promoter(session, data["user_id"])
@@ -193,6 +194,7 @@ def update_assignment(
 ) -> Assignment:
     """Change an assignment's dates (e.g. end it); they may not come to overlap another."""
     actor.require(Permission.assignments_manage)
+    set_actor(session, actor)
     assignment = _load(session, actor, assignment_id)
     _locked_store(session, actor, assignment.store_id)
     check_echo(changes, assignment, "Assignment")
@@ -215,6 +217,7 @@ def delete_assignment(
 ) -> None:
     """Remove an assignment (end it instead to keep the history)."""
     actor.require(Permission.assignments_manage)
+    set_actor(session, actor)
     assignment = _load(session, actor, assignment_id)
     _locked_store(session, actor, assignment.store_id)
     check_version(assignment, "Assignment", expected_version)

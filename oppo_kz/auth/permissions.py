@@ -33,6 +33,7 @@ class Permission(StrEnum):
     bonus_rules_manage = "bonus_rules:manage"
     bonus_months_close = "bonus_months:close"
     bonuses_read = "bonuses:read"
+    audit_read = "audit:read"
 
 
 # Which actions a role may take at all. *Which rows* it may act on (a supervisor's own stores, a
@@ -81,6 +82,7 @@ _DESCRIPTIONS = {
     _P.bonus_rules_manage: "manage bonus rules",
     _P.bonus_months_close: "close bonus months",
     _P.bonuses_read: "read bonus statements",
+    _P.audit_read: "read the audit log",
 }
 
 

@@ -15,11 +15,13 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, update
 from sqlmodel import Session, col, select
 
+from oppo_kz.audit.log import record
+from oppo_kz.audit.models import AuditAction
 from oppo_kz.auth.limiter import LoginLimiter, login_limiter
 from oppo_kz.auth.models import AuthSession, RefreshToken
 from oppo_kz.auth.permissions import Permission, check_permission
 from oppo_kz.core.config import get_settings
-from oppo_kz.core.db import after_commit, utcnow
+from oppo_kz.core.db import after_commit, set_actor, utcnow
 from oppo_kz.core.errors import InvalidCredentialsError, InvalidTokenError, TokenExpiredError
 from oppo_kz.core.events import bus
 from oppo_kz.core.security import burn_password_check, create_token, decode_token, verify_password
@@ -172,6 +174,8 @@ def authenticate(
     )
     session.add(auth_session)
     pair, _ = _issue_pair(session, user, auth_session)
+    set_actor(session, user)
+    record(session, action=AuditAction.login, entity="user", entity_id=user.id)
     session.commit()
     return pair
 

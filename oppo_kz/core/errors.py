@@ -82,12 +82,24 @@ class ValidationFailedError(DomainError):
     default_message = "Some fields are not valid."
 
     def __init__(
-        self, errors: list[dict[str, str]], message: str | None = None, *, codes: dict[str, str] | None = None
+        self, errors: list[dict[str, Any]], message: str | None = None, *, codes: dict[str, str] | None = None
     ):
         super().__init__(message, details={"errors": errors})
         self.errors = errors
         # A stable code per field (e.g. imei -> "imei_checksum") for UIs that word the message themselves.
         self.codes = codes or {}
+
+
+class PayloadTooLargeError(DomainError):
+    """A request body or uploaded file over what the operation accepts."""
+
+    status_code = 413
+    error_code = "payload_too_large"
+
+    def __init__(self, max_bytes: int, message: str | None = None):
+        super().__init__(
+            message or f"The file is larger than {max_bytes // 1024} KiB.", details={"max_bytes": max_bytes}
+        )
 
 
 class RateLimitedError(DomainError):

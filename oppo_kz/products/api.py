@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -22,13 +22,15 @@ from oppo_kz.core.config import get_settings
 from oppo_kz.core.db import session_scope
 from oppo_kz.core.errors import AuthError
 from oppo_kz.lib.listing import DEFAULT_PAGE_SIZE
+from oppo_kz.products import history, importer, ws
 from oppo_kz.products import service as products
-from oppo_kz.products import ws
 from oppo_kz.products.models import (
+    ImportResult,
     Product,
     ProductCreate,
     ProductPublic,
     ProductReplace,
+    ProductRevert,
     ProductsPage,
     ProductUpdate,
 )
@@ -150,6 +152,35 @@ def delete_product(product_id: RowId, write: Deleter) -> Response:
     """Delete a product; with If-Match, only if it is unchanged."""
     products.delete_product(**write.args, product_id=product_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# --- audit: revert one change; import many rows ----------------------------------------------------
+
+
+@router.post("/{product_id}/revert", response_model=ProductPublic, responses=errors(403, 404, 409))
+def revert_product(product_id: RowId, body: ProductRevert, write: Editor) -> Product:
+    """Put back the fields one audited change of this product changed, as they were before it."""
+    reverted = history.revert_product(
+        **write.args, product_id=product_id, audit_id=body.audit_id, version=body.version
+    )
+    return write.tagged(reverted)
+
+
+Importer = Annotated[Principal, Depends(require(Permission.products_create))]
+
+
+@router.post("/import", response_model=ImportResult, responses=errors(403, 413))
+def import_products(
+    session: WriteSession,
+    actor: Importer,
+    file: Annotated[UploadFile, File(description="CSV (UTF-8, BOM allowed) or XLSX, at most 10 MiB")],
+    dry_run: Annotated[bool, Query(description="Check and count only; write nothing.")] = False,
+    dry_run_form: Annotated[bool | None, Form(alias="dry_run")] = None,
+) -> ImportResult:
+    """Upsert products by SKU from a file, all or nothing: any invalid row is a 422 listing every row's errors."""
+    content = file.file.read(importer.MAX_IMPORT_BYTES + 1)  # one byte more tells a file too large
+    dry = dry_run if dry_run_form is None else dry_run_form
+    return importer.import_products(session=session, actor=actor, content=content, dry_run=dry)
 
 
 # The live feed shares this domain; its socket lives in products/ws.py.

@@ -185,3 +185,22 @@ class ProductsPage(SQLModel):
 
 
 EDITABLE_FIELDS: tuple[str, ...] = tuple(ProductCreate.model_fields)
+
+
+class ProductRevert(SQLModel):
+    """`POST /products/{id}/revert`: the audit entry whose change is undone."""
+
+    model_config = SQLModelConfig(extra="forbid")
+
+    audit_id: Annotated[int, Whole(1, 2**31 - 1)]
+    version: Version | None = None
+
+
+class ImportResult(SQLModel):
+    """What an import did (or, for a dry run, would do); `errors` is empty when it was applied."""
+
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[dict[str, Any]] = []
+    dry_run: bool = False

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
-from oppo_kz.core.db import table_of
+from oppo_kz.core.db import set_actor, table_of
 from oppo_kz.core.errors import ConflictError, NotFoundError
 from oppo_kz.core.types import is_row_id
 from oppo_kz.lib import listing
@@ -111,7 +111,8 @@ def _ensure_sku_free(session: Session, sku: str, product_id: int | None = None) 
         raise _sku_taken(sku)
 
 
-def _commit(session: Session, sku: str) -> None:
+def commit_products(session: Session, sku: str) -> None:
+    """Commit product writes; a unique-SKU race lost to another writer is a `ConflictError`."""
     try:
         session.commit()
     except IntegrityError:
@@ -123,15 +124,23 @@ def _commit(session: Session, sku: str) -> None:
 def create_product(*, session: Session, actor: Principal, product_in: ProductCreate) -> Product:
     """Add a product; `ConflictError` when its SKU exists."""
     actor.require(Permission.products_create)
+    set_actor(session, actor)
+    product = add_product(session, product_in)
+    commit_products(session, product.sku)
+    return product
+
+
+def add_product(session: Session, product_in: ProductCreate) -> Product:
+    """Add a product to the session's transaction (the caller commits); `ConflictError` on a taken SKU."""
     data = product_in.model_dump(include=set(ProductCreate.model_fields))
     _ensure_sku_free(session, data["sku"])
     product = Product(**data)
     session.add(product)
-    _commit(session, data["sku"])
     return product
 
 
-def _apply(session: Session, product: Product, data: dict[str, Any]) -> None:
+def apply_product_changes(session: Session, product: Product, data: dict[str, Any]) -> None:
+    """Set the fields of `data` that differ (validated by `ProductUpdate`); the caller commits."""
     if "sku" in data and data["sku"] != product.sku:
         _ensure_sku_free(session, data["sku"], product.id)
     apply_changes(product, data)
@@ -146,11 +155,12 @@ def _change(
     expected_version: int | tuple[int, ...] | None,
 ) -> Product:
     actor.require(Permission.products_update)
+    set_actor(session, actor)
     product = load_for_update(session, Product, product_id, "Product")
     check_echo(body, product, "Product")
     check_version(product, "Product", body.version, expected_version)
-    _apply(session, product, data)
-    _commit(session, product.sku)
+    apply_product_changes(session, product, data)
+    commit_products(session, product.sku)
     return product
 
 
@@ -189,6 +199,7 @@ def delete_product(
 ) -> None:
     """Delete a product; with `expected_version`, only if nobody changed it since."""
     actor.require(Permission.products_delete)
+    set_actor(session, actor)
     product = load_for_update(session, Product, product_id, "Product")
     check_version(product, "Product", expected_version)
     session.delete(product)

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
 from oppo_kz.bonuses.closing import ensure_open
-from oppo_kz.core.db import utcnow
+from oppo_kz.core.db import set_actor, utcnow
 from oppo_kz.core.errors import ConflictError, DomainError, ValidationFailedError
 from oppo_kz.lib.versioned import ExpectedVersion, check_version, load_for_update, not_found
 from oppo_kz.sales.models import ReviewAction, ReviewResult, Sale, SaleStatus
@@ -63,6 +63,7 @@ def review_sale(
 ) -> Sale:
     """Approve or reject one pending sale (409 once reviewed, 404 outside the reviewer's stores)."""
     actor.require(Permission.sales_review)
+    set_actor(session, actor)
     _check_note(action, note)
     sale = _review_one(session, actor, sale_id, action, note, expected_version)
     session.commit()
@@ -76,6 +77,7 @@ def review_many(
     refused by checks made before anything about it changes, so it leaves the others as they are
     (no savepoints: rolling one back would also forget the others' pending events)."""
     actor.require(Permission.sales_review)
+    set_actor(session, actor)
     _check_note(action, note)
     results = []
     for sale_id in ids:

@@ -25,7 +25,7 @@ from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
 from oppo_kz.bonuses.closing import ensure_open
 from oppo_kz.core.config import get_settings
-from oppo_kz.core.db import utcnow
+from oppo_kz.core.db import set_actor, utcnow
 from oppo_kz.core.errors import ConflictError, PermissionDeniedError, ValidationFailedError
 from oppo_kz.lib.formatting import local_date
 from oppo_kz.lib.versioned import (
@@ -168,6 +168,7 @@ def _commit(session: Session, imei: str | None) -> None:
 def create_sale(*, session: Session, actor: Principal, sale_in: SaleCreate) -> Sale:
     """Report a sale; it starts `pending`."""
     actor.require(Permission.sales_create)
+    set_actor(session, actor)
     draft = _Draft(
         store_id=sale_in.store_id,
         product_id=sale_in.product_id,
@@ -208,6 +209,7 @@ def update_sale(
 ) -> Sale:
     """Change a pending sale; every rule is checked again on the result."""
     actor.require(Permission.sales_update)
+    set_actor(session, actor)
     sale = _pending_own(session, actor, sale_id)
     check_echo(changes, sale, "Sale")
     check_version(sale, "Sale", changes.version, expected_version)
@@ -233,6 +235,7 @@ def delete_sale(
 ) -> None:
     """Withdraw a pending sale (a reviewed one stays: 409)."""
     actor.require(Permission.sales_delete)
+    set_actor(session, actor)
     sale = _pending_own(session, actor, sale_id)
     check_version(sale, "Sale", expected_version)
     session.delete(sale)

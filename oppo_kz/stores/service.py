@@ -18,7 +18,7 @@ from sqlmodel import Session, col
 from oppo_kz.assignments.models import Assignment
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
-from oppo_kz.core.db import table_of, utcnow
+from oppo_kz.core.db import set_actor, table_of, utcnow
 from oppo_kz.core.errors import ConflictError, ValidationFailedError
 from oppo_kz.core.types import is_row_id
 from oppo_kz.lib import listing
@@ -157,6 +157,7 @@ def _commit(session: Session, code: str) -> None:
 def create_store(*, session: Session, actor: Principal, store_in: StoreCreate) -> Store:
     """Add a store; 409 when its code exists, 422 when the supervisor is not an active supervisor."""
     actor.require(Permission.stores_create)
+    set_actor(session, actor)
     data = store_in.model_dump()
     _check_supervisor(session, data["supervisor_id"])
     _ensure_code_free(session, data["code"])
@@ -175,6 +176,7 @@ def _change(
     expected_version: ExpectedVersion,
 ) -> Store:
     actor.require(Permission.stores_update)
+    set_actor(session, actor)
     store = load_for_update(session, Store, store_id, "Store")
     check_echo(body, store, "Store")
     check_version(store, "Store", body.version, expected_version)
@@ -218,6 +220,7 @@ def delete_store(
 ) -> None:
     """Delete a store without sales (its assignments go with it); one with sales is a conflict."""
     actor.require(Permission.stores_delete)
+    set_actor(session, actor)
     store = load_for_update(session, Store, store_id, "Store")
     check_version(store, "Store", expected_version)
     if (

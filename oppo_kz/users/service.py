@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal, announce_session_end, revoke_user_sessions
-from oppo_kz.core.db import utcnow
+from oppo_kz.core.db import set_actor, utcnow
 from oppo_kz.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from oppo_kz.core.security import hash_password, password_problem
 from oppo_kz.core.types import is_row_id
@@ -38,6 +38,7 @@ def get_user(*, session: Session, actor: Principal, user_id: int) -> User:
 def create_user(*, session: Session, actor: Principal, user_in: UserCreate) -> User:
     """Create a user with a role; 409 when the email is taken (case-insensitively)."""
     actor.require(Permission.users_manage)
+    set_actor(session, actor)
     _check_password(user_in.password)
     password_hash = hash_password(user_in.password)  # before any query: bcrypt never holds a lock
     if session.exec(select(User.id).where(User.email == user_in.email)).first() is not None:
@@ -84,6 +85,7 @@ def _guard_last_admin(session: Session, user: User, *, demoted: bool, disabled: 
 def update_user(*, session: Session, actor: Principal, user_id: int, changes: UserUpdate) -> User:
     """Change name, role, status or password; disabling or a new password ends the user's logins."""
     actor.require(Permission.users_manage)
+    set_actor(session, actor)
     data = changes.model_dump(exclude_unset=True)
     password_hash = None
     if data.get("password") is not None:
@@ -114,6 +116,7 @@ def update_user(*, session: Session, actor: Principal, user_id: int, changes: Us
 def delete_user(*, session: Session, actor: Principal, user_id: int) -> None:
     """Delete a user and their logins; an admin cannot delete themself or the last active admin."""
     user = get_user(session=session, actor=actor, user_id=user_id)
+    set_actor(session, actor)
     if user.id == actor.id:
         raise ConflictError("You cannot delete your own account.", details={"reason": "self"})
     _guard_last_admin(session, user, demoted=False, disabled=False, deleted=True)
@@ -137,6 +140,7 @@ def set_locale(*, session: Session, actor: Principal, locale: str) -> User:
             [{"field": "locale", "message": f"Input should be one of: {', '.join(LOCALES)}."}]
         )
     user = get_profile(session=session, actor=actor)
+    set_actor(session, actor)
     user.locale = locale
     user.updated_at = utcnow()
     session.add(user)

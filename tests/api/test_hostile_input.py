@@ -265,6 +265,8 @@ def test_every_text_input_of_every_route_is_documented_and_checked_without_nul(a
                 for text in _string_schemas(schema, components, set()):
                     if "enum" in text or text.get("format") in ("date", "date-time", "email"):
                         continue  # no NUL can match these
+                    if text.get("contentMediaType") == "application/octet-stream":
+                        continue  # an uploaded file is bytes, not text (the products import refuses NUL in CSV)
                     pattern = text.get("pattern")
                     if pattern is None or re.search(pattern, "a\x00b"):
                         loose.append(f"{method.upper()} {path}: {text}")

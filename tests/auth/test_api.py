@@ -19,7 +19,7 @@ _READS = {
 _SALES_SIDE_OFFICE = {
     "stores:create", "stores:update", "stores:delete", "assignments:manage",
     "sales:create", "sales:update", "sales:delete", "sales:review", "targets:manage",
-    "messages:send", "bonus_rules:manage", "bonus_months:close",
+    "messages:send", "bonus_rules:manage", "bonus_months:close", "audit:read",
 }  # fmt: skip
 CONTRACT_MATRIX = {
     "admin": _READS

@@ -11,6 +11,8 @@ from oppo_kz.auth.ui.state import AuthState
 from oppo_kz.products.ui.product_detail import product_detail
 from oppo_kz.products.ui.product_detail_state import ProductDetailState
 from oppo_kz.products.ui.product_form_state import FIELDS, ProductFormState
+from oppo_kz.products.ui.product_history import product_history
+from oppo_kz.products.ui.product_history_state import ProductHistoryState
 from oppo_kz.products.ui.products import category_label
 from oppo_kz.products.ui.products_state import CATEGORIES
 from oppo_kz.ui.components import action_button, button_row, data_attrs, link_button, native_select
@@ -236,6 +238,7 @@ def product_form_page() -> rx.Component:
     page = rx.vstack(
         page_header(_title(), badges=_badges()),
         rx.cond(S.can_edit, _editor(), product_detail(S.list_url)),
+        rx.cond(~S.is_new, product_history()),
         spacing="4",
         width="100%",
         max_width="1100px",
@@ -251,4 +254,9 @@ def register(app: rx.App) -> None:
     """Add /products/new and /products/{id}."""
     page = signed_in_page(product_form_page)
     app.add_page(page, route="/products/new", title=page_title("products.form.new_title"), on_load=S.load)
-    app.add_page(page, route="/products/[product_id]", title=page_title("nav.products"), on_load=S.load)
+    app.add_page(
+        page,
+        route="/products/[product_id]",
+        title=page_title("nav.products"),
+        on_load=[S.load, ProductHistoryState.load],
+    )

@@ -218,6 +218,19 @@ def _export_buttons() -> list[rx.Component]:
     ]  # fmt: skip
 
 
+def _import_link() -> rx.Component:
+    return rx.cond(
+        AuthState.can_create,
+        link_button(
+            t("products.import"),
+            href="/products/import",
+            testid="products-import",
+            kind="secondary",
+            icon="file-up",
+        ),
+    )
+
+
 def products_page() -> rx.Component:
     new = rx.cond(
         AuthState.can_create,
@@ -228,7 +241,7 @@ def products_page() -> rx.Component:
         testid="products-total",
     )  # fmt: skip
     return rx.vstack(
-        page_header(t("products.title"), *_export_buttons(), new),
+        page_header(t("products.title"), _import_link(), *_export_buttons(), new),
         list_toolbar(
             search=_search, filters=_filters, active=ProductsState.active_filters,
             clear=ProductsState.clear_filters, phone_extra=_sort_menu, prefix="products",
