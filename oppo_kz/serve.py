@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -29,7 +30,7 @@ from urllib.parse import unquote_plus
 from starlette.types import ASGIApp
 
 from oppo_kz.core.config import PROJECT_ROOT, ConfigError, Settings, get_settings
-from oppo_kz.core.lifecycle import drain
+from oppo_kz.core.lifecycle import drain, startup_lock
 
 logger = logging.getLogger("oppo_kz.serve")
 
@@ -329,12 +330,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.build_only:
         ensure_frontend(settings, force=args.rebuild)
         return 0
-    try:
-        migrate(settings)
-    except Exception as exc:  # an unreachable database is an operator problem, not a traceback
-        print(f"Cannot migrate the database at {_safe_url(settings.DATABASE_URL)}: {exc}", file=sys.stderr)
-        return 1
-    seed_if_empty()
+    # Instances started together on an empty database: one migrates and seeds, the others wait.
+    with contextlib.ExitStack() as startup:
+        try:
+            startup.enter_context(startup_lock(settings.DATABASE_URL))
+            migrate(settings)
+        except Exception as exc:  # an unreachable database is an operator problem, not a traceback
+            print(f"Cannot migrate the database at {_safe_url(settings.DATABASE_URL)}: {exc}", file=sys.stderr)
+            return 1
+        seed_if_empty()
     if not (args.no_build or args.api_only):
         ensure_frontend(settings, force=args.rebuild)
     if args.check:
