@@ -111,10 +111,13 @@ def _dumps(value: dict[str, Any]) -> str:
 
 def _write(session: OrmSession) -> None:
     """Before the commit: insert this transaction's events (under the advisory lock on PostgreSQL)."""
-    pending: _Pending | None = transaction_info(session).get(_TXN_KEY)
-    if pending is None or session.in_nested_transaction():
+    if session.in_nested_transaction():
         return
-    session.flush()  # the last changes' data is read at the end of a flush
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # the last changes (and their events' data) before the events are written
+    pending: _Pending | None = transaction_info(session).get(_TXN_KEY)
+    if pending is None:
+        return
     events = [e for producer in pending.producers for e in producer()]
     pending.producers.clear()
     if not events:

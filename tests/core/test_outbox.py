@@ -8,6 +8,7 @@ import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session as OrmSession
 
 from oppo_kz.core import outbox
 from oppo_kz.core.db import get_engine, session_scope, utcnow
@@ -57,8 +58,9 @@ def test_concurrent_writers_commit_in_seq_order_so_a_follower_never_skips_one(db
     follower.start()
 
     def write(n: int) -> None:
+        # Plain ORM sessions: no in-process commit lock, as if each writer were another instance.
         for step in range(25):
-            with session_scope(write=True) as s:
+            with OrmSession(get_engine().execution_options(oppo_write=True)) as s:
                 product = s.get(Product, ids[n])
                 assert product is not None
                 product.price = 1_000 + step
