@@ -29,7 +29,6 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import httpx
 from websockets.sync.client import connect
@@ -61,7 +60,9 @@ class Instance:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"instance {self.name} exited; see {self.log}:\n{self.log.read_text()[-2000:]}")
+                raise SystemExit(
+                    f"instance {self.name} exited; see {self.log}:\n{self.log.read_text()[-2000:]}"
+                )
             try:
                 if httpx.get(f"{self.url}/api/v1/health", timeout=2).status_code == 200:
                     return
@@ -118,12 +119,16 @@ def _product_ids(instance: Instance, token: str, count: int) -> list[int]:
     headers = {"Authorization": f"Bearer {token}"}
     for n in range(count):
         body = {"sku": f"BENCH-{n:04d}", "name": f"Bench {n}", "category": "smartphone", "price": 1}
-        httpx.post(f"{instance.url}/api/v1/products", json=body, headers=headers, timeout=30).raise_for_status()
+        httpx.post(
+            f"{instance.url}/api/v1/products", json=body, headers=headers, timeout=30
+        ).raise_for_status()
     listed = httpx.get(f"{instance.url}/api/v1/products?page_size={count}&sort=id", headers=headers).json()
     return [p["id"] for p in listed["items"]]
 
 
-def _write(targets: list[Instance], token: str, products: list[int], writes: int, threads: int, base: int) -> tuple[dict[int, tuple[str, float]], float]:
+def _write(
+    targets: list[Instance], token: str, products: list[int], writes: int, threads: int, base: int
+) -> tuple[dict[int, tuple[str, float]], float]:
     """PATCH `writes` unique prices; returns price -> (instance written to, time of the 200), seconds."""
     done: dict[int, tuple[str, float]] = {}
     headers = {"Authorization": f"Bearer {token}"}
@@ -134,7 +139,9 @@ def _write(targets: list[Instance], token: str, products: list[int], writes: int
                 target = targets[n % len(targets)]
                 price = base + n
                 response = client.patch(
-                    f"{target.url}/api/v1/products/{products[n % len(products)]}", json={"price": price}, headers=headers
+                    f"{target.url}/api/v1/products/{products[n % len(products)]}",
+                    json={"price": price},
+                    headers=headers,
                 )
                 response.raise_for_status()
                 done[price] = (target.name, time.perf_counter())
@@ -153,7 +160,9 @@ def _percentile(values: list[float], share: float) -> float:
 def _report(inbox_name: str, inbox: Inbox, done: dict[int, tuple[str, float]]) -> None:
     for origin in sorted({name for name, _ in done.values()}):
         lat = [
-            (inbox.arrived[p] - t) * 1000 for p, (name, t) in done.items() if name == origin and p in inbox.arrived
+            (inbox.arrived[p] - t) * 1000
+            for p, (name, t) in done.items()
+            if name == origin and p in inbox.arrived
         ]
         sent = sum(1 for name, _ in done.values() if name == origin)
         where = "same instance" if origin == inbox_name else "other instance"

@@ -336,7 +336,9 @@ def main(argv: list[str] | None = None) -> int:
             startup.enter_context(startup_lock(settings.DATABASE_URL))
             migrate(settings)
         except Exception as exc:  # an unreachable database is an operator problem, not a traceback
-            print(f"Cannot migrate the database at {_safe_url(settings.DATABASE_URL)}: {exc}", file=sys.stderr)
+            print(
+                f"Cannot migrate the database at {_safe_url(settings.DATABASE_URL)}: {exc}", file=sys.stderr
+            )
             return 1
         seed_if_empty()
     if not (args.no_build or args.api_only):

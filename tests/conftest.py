@@ -83,6 +83,9 @@ def tmp_root() -> Path:
 def pg_server() -> Iterator[ThrowawayPostgres]:
     server = ThrowawayPostgres().start()
     yield server
+    from oppo_kz.core.outbox import relay
+
+    relay.stop()  # its LISTEN connection must not outlive the server
     server.stop()
 
 

@@ -166,7 +166,7 @@ class RedisAttemptStore:
 
     def reserve(self, limits: dict[str, Limit], now: float) -> tuple[str, float] | None:
         keys = list(limits)
-        args: list[object] = [repr(now), f"{now!r}:{uuid.uuid4().hex}"]
+        args: list[str | float] = [repr(now), f"{now!r}:{uuid.uuid4().hex}"]
         for key in keys:
             limit = limits[key]
             args += [limit.free_failures, limit.window, limit.delay, limit.max_delay]
@@ -206,9 +206,7 @@ class Attempt:
 class LoginLimiter:
     """The sign-in policy over a store; the limits are read from the settings at each attempt."""
 
-    def __init__(
-        self, store: AttemptStore | None = None, clock: Callable[[], float] | None = None
-    ) -> None:
+    def __init__(self, store: AttemptStore | None = None, clock: Callable[[], float] | None = None) -> None:
         self._store = store
         self._memory = MemoryAttemptStore()
         self._redis: RedisAttemptStore | None = None

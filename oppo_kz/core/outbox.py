@@ -101,9 +101,7 @@ def emit_later(session: OrmSession, producer: Producer) -> None:
     _pending(session).producers.append(producer)
 
 
-def emit(
-    session: OrmSession, name: str, data: dict[str, Any], scope: dict[str, Any] | None = None
-) -> None:
+def emit(session: OrmSession, name: str, data: dict[str, Any], scope: dict[str, Any] | None = None) -> None:
     """Write one event in this session's transaction; it is published once the transaction commits."""
     emit_later(session, lambda: [(name, data, scope or {})])
 
@@ -327,7 +325,7 @@ class Relay:
 
     def _poll(self, url: str) -> None:
         self.connected.set()
-        while not self._stop.is_set() and get_settings().DATABASE_URL == url:
+        while not self._stop.is_set() and url == get_settings().DATABASE_URL:
             self._tick()
             self._wake.wait(POLL_SECONDS)
             self._wake.clear()
@@ -339,7 +337,7 @@ class Relay:
         with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
             conn.execute(f"LISTEN {CHANNEL}")
             self.connected.set()
-            while not self._stop.is_set() and get_settings().DATABASE_URL == url:
+            while not self._stop.is_set() and url == get_settings().DATABASE_URL:
                 self._tick()
                 for _ in conn.notifies(timeout=POLL_SECONDS, stop_after=1):
                     pass

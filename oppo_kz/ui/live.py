@@ -53,8 +53,11 @@ class LiveFeed:
         # The seq of the last event handed out (or replayed past); events up to it are not repeated.
         self.last_seq = since or 0
 
-    async def _replay(self, since: int) -> list[Event] | None:
-        """What was committed after `since` (read once the live queue is subscribed)."""
+    async def _resume(self) -> list[Event] | None:
+        """Once: what was committed after `since` (read once the live queue is subscribed)."""
+        if self._since is None:
+            return None
+        since, self._since = self._since, None
         missed = await asyncio.to_thread(outbox.read_after, since)
         if missed is None:
             return [Event(name=RESYNC, data={}, at=utcnow().isoformat())]
@@ -75,11 +78,9 @@ class LiveFeed:
     async def next_batch(self, idle: float | None = None) -> list[Event] | None:
         """The next burst of wanted events, or None when `idle` seconds pass without one."""
         loop = asyncio.get_running_loop()
-        if self._since is not None:
-            since, self._since = self._since, None
-            if (replayed := await self._replay(since)) is not None:
-                self._last_batch = loop.time()
-                return replayed
+        if (replayed := await self._resume()) is not None:
+            self._last_batch = loop.time()
+            return replayed
         while True:
             try:
                 first = await asyncio.wait_for(self._get(), idle)

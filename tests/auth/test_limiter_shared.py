@@ -52,9 +52,7 @@ def test_redis_url_selects_the_shared_store(redis_url: str) -> None:
     assert isinstance(LoginLimiter().store, RedisAttemptStore)
 
 
-def test_forty_concurrent_wrong_passwords_over_two_instances_check_exactly_five(
-    redis_url: str, user
-) -> None:
+def test_forty_concurrent_wrong_passwords_over_two_instances_check_exactly_five(redis_url: str, user) -> None:
     instances = (LoginLimiter(), LoginLimiter())  # two processes' limiters, one Redis
     outcomes: list[str] = []
     lock = threading.Lock()
