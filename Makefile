@@ -12,7 +12,7 @@ export REFLEX_USE_NPM := 1
 export REFLEX_CHECK_LATEST_VERSION := false
 PYTEST := $(PY) -m pytest
 
-.PHONY: help venv run dev test lint typecheck format unit e2e chromium migrate seed bench clean
+.PHONY: help venv run dev test lint typecheck format unit e2e chromium migrate seed bench cluster clean
 
 help:
 	@echo "make run      build (when needed) and serve the app on http://localhost:$${PORT:-3000}"
@@ -21,6 +21,7 @@ help:
 	@echo "make lint     ruff and black --check;  make format rewrites the code;  make typecheck  mypy"
 	@echo "make migrate  alembic upgrade head;   make seed  seed products and the admin"
 	@echo "make bench    benchmark the products API (see bench/README.md)"
+	@echo "make cluster  two instances on one PostgreSQL + Redis: cross-instance event delivery"
 
 # Reinstall only when requirements.txt changed (its hash is kept in the venv).
 venv:
@@ -83,6 +84,11 @@ test: lint typecheck unit e2e
 
 bench: venv
 	$(PY) bench/products_api.py
+
+# Two instances on a throwaway PostgreSQL and redis-server (Debian's package): cross-instance delivery.
+cluster: venv
+	@command -v redis-server >/dev/null || { echo "redis-server is needed: apt-get install redis-server"; exit 1; }
+	$(PY) bench/cluster.py
 
 clean:
 	rm -rf .web .web-* .states .pytest_cache .ruff_cache

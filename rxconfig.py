@@ -32,6 +32,14 @@ else:
         "backend_host": settings.HOST,
     }
 
+# One REDIS_URL for the platform: Reflex reads only REFLEX_REDIS_URL (and its `redis_url`), so it is
+# passed on here. With it, every instance keeps the UI's per-tab state in Redis and any instance can
+# serve a tab (README "Several instances": Reflex needs `notify-keyspace-events`).
+redis: dict[str, Any] = {}
+if settings.REDIS_URL and not os.environ.get("REFLEX_REDIS_URL"):
+    os.environ["REFLEX_REDIS_URL"] = settings.REDIS_URL
+    redis = {"redis_url": settings.REDIS_URL}
+
 config = rx.Config(
     app_name="oppo_kz",
     telemetry_enabled=False,
@@ -43,4 +51,5 @@ config = rx.Config(
     # Keep idle browser sessions (and their live-update links) for a working day.
     redis_token_expiration=12 * 3600,
     **ports,
+    **redis,
 )

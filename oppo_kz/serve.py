@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -29,7 +30,7 @@ from urllib.parse import unquote_plus
 from starlette.types import ASGIApp
 
 from oppo_kz.core.config import PROJECT_ROOT, ConfigError, Settings, get_settings
-from oppo_kz.core.lifecycle import drain
+from oppo_kz.core.lifecycle import drain, startup_lock
 
 logger = logging.getLogger("oppo_kz.serve")
 
@@ -274,7 +275,7 @@ def _graceful_server(config: Any) -> Any:
     return GracefulServer(config)
 
 
-def serve(settings: Settings, host: str, *, with_ui: bool = True) -> None:
+def serve(settings: Settings, host: str, *, with_ui: bool = True, workers: int = 1) -> None:
     """Serve the built UI, Reflex's socket and the API on one port with uvicorn."""
     import uvicorn
 
@@ -299,7 +300,16 @@ def serve(settings: Settings, host: str, *, with_ui: bool = True) -> None:
         ws_max_size=1 << 20,
         timeout_graceful_shutdown=settings.SHUTDOWN_GRACE_SECONDS,
     )
-    _graceful_server(config).run()
+    server = _graceful_server(config)
+    if workers <= 1:
+        server.run()
+        return
+    # Several worker processes on one socket: events cross them through the outbox as between
+    # instances. Each worker is uvicorn's own server (spawned afresh), without the 1001 drain above.
+    from uvicorn.supervisors import Multiprocess
+
+    config.workers = workers
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -314,6 +324,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--api-only", action="store_true", help="serve the API and Reflex's socket, no UI pages"
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", "1") or 1),
+        help="worker processes on the port (default: WEB_CONCURRENCY, 1); more than one needs REDIS_URL "
+        "for the UI's state, or --api-only",
+    )
     args = parser.parse_args(argv)
     logging.config.dictConfig(log_config())
 
@@ -324,23 +341,34 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     os.chdir(PROJECT_ROOT)
     host = args.host or settings.HOST
+    if args.workers > 1 and not (settings.REDIS_URL or args.api_only or args.check or args.build_only):
+        print(
+            "--workers above 1 needs REDIS_URL (the UI's state is shared there) or --api-only",
+            file=sys.stderr,
+        )
+        return 2
     if not (args.check or args.build_only) and (problem := _port_problem(host, settings.PORT)):
         print(problem, file=sys.stderr)
         return 1
     if args.build_only:
         ensure_frontend(settings, force=args.rebuild)
         return 0
-    try:
-        migrate(settings)
-    except Exception as exc:  # an unreachable database is an operator problem, not a traceback
-        print(f"Cannot migrate the database at {_safe_url(settings.DATABASE_URL)}: {exc}", file=sys.stderr)
-        return 1
-    seed_if_empty()
+    # Instances started together on an empty database: one migrates and seeds, the others wait.
+    with contextlib.ExitStack() as startup:
+        try:
+            startup.enter_context(startup_lock(settings.DATABASE_URL))
+            migrate(settings)
+        except Exception as exc:  # an unreachable database is an operator problem, not a traceback
+            print(
+                f"Cannot migrate the database at {_safe_url(settings.DATABASE_URL)}: {exc}", file=sys.stderr
+            )
+            return 1
+        seed_if_empty()
     if not (args.no_build or args.api_only):
         ensure_frontend(settings, force=args.rebuild)
     if args.check:
         return 0
-    serve(settings, host, with_ui=not args.api_only)
+    serve(settings, host, with_ui=not args.api_only, workers=max(1, args.workers))
     return 0
 
 

@@ -43,6 +43,7 @@ from oppo_kz.core.db import (  # noqa: E402
 from oppo_kz.users.models import Role  # noqa: E402
 from tests.factories import DEFAULT_PASSWORD, make_user  # noqa: E402
 from tests.pg import ThrowawayPostgres, free_port  # noqa: E402
+from tests.redis_server import ThrowawayRedis  # noqa: E402
 
 if TYPE_CHECKING:
     from tests.server import LiveServer
@@ -81,6 +82,17 @@ def tmp_root() -> Path:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[ThrowawayPostgres]:
     server = ThrowawayPostgres().start()
+    yield server
+    from oppo_kz.core.outbox import relay
+
+    relay.stop()  # its LISTEN connection must not outlive the server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[ThrowawayRedis]:
+    """A throwaway `redis-server` on a free port, for the tests of what instances share."""
+    server = ThrowawayRedis().start()
     yield server
     server.stop()
 

@@ -61,6 +61,7 @@ class LiveServer:
         )
         self.proc: subprocess.Popen[bytes] | None = None
         self.build_ui = True
+        self.extra_args: list[str] = []  # e.g. ["--workers", "2"]
 
     def prepare(self, *, build_ui: bool = True) -> None:
         """Migrate and seed (with one user per role), and build the UI for this port."""
@@ -95,6 +96,7 @@ class LiveServer:
                 "--no-build" if self.build_ui else "--api-only",
                 "--host",
                 "127.0.0.1",
+                *self.extra_args,
             ],
             cwd=PROJECT_ROOT,
             env=self.env,

@@ -20,7 +20,7 @@ CONTRACT_SETTINGS = {
 
 def test_render_blueprint_has_a_database_and_every_setting() -> None:
     blueprint = yaml.safe_load((ROOT / "render.yaml").read_text())
-    (service,) = blueprint["services"]
+    (service,) = [s for s in blueprint["services"] if s["type"] == "web"]
     env = {item["key"]: item for item in service["envVars"]}
     assert set(env) >= CONTRACT_SETTINGS
     assert env["ENV"]["value"] == "prod"
@@ -28,6 +28,20 @@ def test_render_blueprint_has_a_database_and_every_setting() -> None:
     assert env["DATABASE_URL"]["fromDatabase"]["name"] == blueprint["databases"][0]["name"]
     assert service["startCommand"] == "python -m oppo_kz.serve"
     assert service["healthCheckPath"] == "/api/v1/health"
+
+
+def test_render_blueprint_runs_two_instances_on_one_database_and_one_redis() -> None:
+    blueprint = yaml.safe_load((ROOT / "render.yaml").read_text())
+    (web,) = [s for s in blueprint["services"] if s["type"] == "web"]
+    (redis,) = [s for s in blueprint["services"] if s["type"] == "keyvalue"]
+    env = {item["key"]: item for item in web["envVars"]}
+    assert web["numInstances"] == 2
+    assert env["REDIS_URL"]["fromService"] == {
+        "type": "keyvalue",
+        "name": redis["name"],
+        "property": "connectionString",
+    }
+    assert web["preDeployCommand"] == "python -m oppo_kz.serve --check --no-build"
 
 
 def test_env_example_documents_every_setting() -> None:

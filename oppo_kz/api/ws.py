@@ -85,7 +85,8 @@ class FeedConnection:
 
     async def _send_events(self) -> None:
         try:
-            for first in self.reader.opening():
+            # The replay reads the outbox: off the event loop (live events queue up meanwhile).
+            for first in await run_in_threadpool(self.reader.opening):
                 await self._send(first)
             while True:
                 text = self.reader.text(await self.events.get())

@@ -10,21 +10,27 @@ right password from any other address signs in at once. Unknown emails count lik
 
 The attempt is reserved atomically *before* bcrypt (it counts as a failure while in flight), so forty
 concurrent guesses cannot all pass the check first; a success withdraws it and clears its pair.
-`AttemptStore` is the seam for a store shared by several instances (Redis or a database row): it must
-make `reserve` atomic across everyone who shares it.
+`AttemptStore` is the seam for the store: in process (`MemoryAttemptStore`, one instance), or Redis
+(`RedisAttemptStore`, when REDIS_URL is set), shared by every instance, where one Lua script checks
+and records every counter of an attempt atomically, so 40 guesses spread over several instances still
+get exactly LOGIN_FREE_FAILURES checked passwords.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from oppo_kz.core.config import get_settings
 from oppo_kz.core.errors import RateLimitedError
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +116,78 @@ class MemoryAttemptStore:
             self._failures.clear()
 
 
+# KEYS: the counters; ARGV: now, a unique member, then per key: free failures, window, delay, max delay.
+# Returns nil when the attempt is reserved on every key, else {key index, seconds to wait}.
+_RESERVE = """
+local now = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  local b = 2 + (i - 1) * 4
+  local free, window = tonumber(ARGV[b + 1]), tonumber(ARGV[b + 2])
+  local delay, max_delay = tonumber(ARGV[b + 3]), tonumber(ARGV[b + 4])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  local count = redis.call('ZCARD', KEYS[i])
+  if count > 0 and count >= free then
+    local latest = tonumber(redis.call('ZREVRANGE', KEYS[i], 0, 0, 'WITHSCORES')[2])
+    local wait = latest + math.min(max_delay, delay * 2 ^ math.min(count - free, 32)) - now
+    if wait > 0 then return {i, tostring(wait)} end
+  end
+end
+for i = 1, #KEYS do
+  local window = tonumber(ARGV[2 + (i - 1) * 4 + 2])
+  redis.call('ZADD', KEYS[i], now, ARGV[2])
+  redis.call('PEXPIRE', KEYS[i], math.ceil(window * 1000))
+end
+return nil
+"""
+# KEYS[1]: a counter; ARGV[1]: the time of the failure to remove (one of them, if several).
+_WITHDRAW = """
+local found = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[1], 'LIMIT', 0, 1)
+if found[1] then redis.call('ZREM', KEYS[1], found[1]) end
+return 0
+"""
+
+
+class RedisAttemptStore:
+    """Failure times in Redis sorted sets shared by every instance; `reserve` is one Lua script.
+
+    Times must be wall-clock seconds (every instance's clock), so the limiter uses `time.time`.
+    """
+
+    shared = True
+
+    def __init__(self, url: str, prefix: str = "oppo:login:") -> None:
+        import redis
+
+        self.url = url
+        self.prefix = prefix
+        self._redis: Any = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._reserve = self._redis.register_script(_RESERVE)
+        self._withdraw = self._redis.register_script(_WITHDRAW)
+
+    def reserve(self, limits: dict[str, Limit], now: float) -> tuple[str, float] | None:
+        keys = list(limits)
+        args: list[str | float] = [repr(now), f"{now!r}:{uuid.uuid4().hex}"]
+        for key in keys:
+            limit = limits[key]
+            args += [limit.free_failures, limit.window, limit.delay, limit.max_delay]
+        refused = self._reserve(keys=[self.prefix + k for k in keys], args=args)
+        if refused is None:
+            return None
+        index, wait = refused
+        return keys[int(index) - 1], float(wait)
+
+    def withdraw(self, key: str, at: float) -> None:
+        self._withdraw(keys=[self.prefix + key], args=[repr(at)])
+
+    def clear(self, key: str) -> None:
+        self._redis.delete(self.prefix + key)
+
+    def reset(self) -> None:
+        keys = list(self._redis.scan_iter(match=self.prefix + "*", count=1000))
+        if keys:
+            self._redis.delete(*keys)
+
+
 @dataclass(frozen=True, slots=True)
 class Attempt:
     """A reserved sign-in attempt: report how it ended (a failure needs no call: it is counted)."""
@@ -128,11 +206,29 @@ class Attempt:
 class LoginLimiter:
     """The sign-in policy over a store; the limits are read from the settings at each attempt."""
 
-    def __init__(
-        self, store: AttemptStore | None = None, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.store: AttemptStore = store if store is not None else MemoryAttemptStore()
-        self.clock = clock
+    def __init__(self, store: AttemptStore | None = None, clock: Callable[[], float] | None = None) -> None:
+        self._store = store
+        self._memory = MemoryAttemptStore()
+        self._redis: RedisAttemptStore | None = None
+        self._clock = clock
+
+    @property
+    def store(self) -> AttemptStore:
+        """The store given, else Redis when REDIS_URL is set, else this process's memory."""
+        if self._store is not None:
+            return self._store
+        url = get_settings().REDIS_URL
+        if url is None:
+            return self._memory
+        if self._redis is None or self._redis.url != url:
+            self._redis = RedisAttemptStore(url)
+        return self._redis
+
+    def clock(self, store: AttemptStore) -> float:
+        if self._clock is not None:
+            return self._clock()
+        # A shared store compares times taken on several machines: wall-clock seconds.
+        return time.time() if getattr(store, "shared", False) else time.monotonic()
 
     def reserve(self, *, email: str, address: str | None) -> Attempt:
         """Reserve an attempt for `email` from `address`, or raise `RateLimitedError` (no bcrypt then)."""
@@ -148,17 +244,27 @@ class LoginLimiter:
             pair_key: Limit(settings.LOGIN_FREE_FAILURES, window, delay, max_delay),
             address_key: Limit(settings.LOGIN_ADDRESS_FREE_FAILURES, window, delay, max_delay),
         }
-        now = self.clock()
-        refused = self.store.reserve(limits, now)
+        store = self.store
+        now = self.clock(store)
+        try:
+            refused = store.reserve(limits, now)
+        except Exception:  # Redis unreachable: throttle per instance rather than not at all
+            if store is self._memory:
+                raise
+            logger.exception("the shared sign-in limiter is unreachable; counting in this process")
+            store = self._memory
+            now = self.clock(store)
+            refused = store.reserve(limits, now)
         if refused is not None:
             retry_after = max(1, math.ceil(refused[1]))
             raise RateLimitedError(
                 retry_after, f"Too many failed sign-ins. Try again in {_duration(retry_after)}."
             )
-        return Attempt(self.store, pair_key, address_key, now)
+        return Attempt(store, pair_key, address_key, now)
 
     def reset(self) -> None:
         """Forget every failure (tests, and an operator's restart does the same)."""
+        self._memory.reset()
         reset = getattr(self.store, "reset", None)
         if reset is not None:
             reset()

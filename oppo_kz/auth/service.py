@@ -21,9 +21,9 @@ from oppo_kz.auth.limiter import LoginLimiter, login_limiter
 from oppo_kz.auth.models import AuthSession, RefreshToken
 from oppo_kz.auth.permissions import Permission, check_permission
 from oppo_kz.core.config import get_settings
-from oppo_kz.core.db import after_commit, set_actor, utcnow
+from oppo_kz.core.db import set_actor, utcnow
 from oppo_kz.core.errors import InvalidCredentialsError, InvalidTokenError, TokenExpiredError
-from oppo_kz.core.events import bus
+from oppo_kz.core.outbox import emit
 from oppo_kz.core.security import burn_password_check, create_token, decode_token, verify_password
 from oppo_kz.users.models import Role, User, UserPublic, normalize_email
 
@@ -256,7 +256,7 @@ def announce_session_end(
     With `session_id` one login ended; with `user_id` every login of that user did.
     """
     data = {"session_id": session_id, "user_id": user_id}
-    after_commit(session, lambda: bus.publish(SESSION_ENDED, data, utcnow().isoformat()))
+    emit(session, SESSION_ENDED, data)  # through the outbox: every instance closes its sockets
 
 
 def session_ended_for(data: dict[str, Any], principal: Principal) -> bool:

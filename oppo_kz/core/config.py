@@ -99,11 +99,26 @@ class Settings(BaseSettings):
     # Where `python -m oppo_kz.backup` looks first for pg_dump/pg_restore (then PATH, then
     # /usr/lib/postgresql/<newest>/bin).
     PG_BIN: str | None = None
+    # Redis (or Valkey) shared by every instance: the sign-in limiter's counters, and Reflex's state
+    # (it is passed on as REFLEX_REDIS_URL). Unset: one instance, everything in process.
+    REDIS_URL: str | None = None
+    # How long committed events stay in the outbox for `since=<seq>` replay (at least 24 h).
+    EVENTS_RETENTION_HOURS: int = Field(default=48, ge=24, le=24 * 90)
 
     @field_validator("DATABASE_URL")
     @classmethod
     def _database_url(cls, value: str) -> str:
         return normalize_database_url(value)
+
+    @field_validator("REDIS_URL")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("REDIS_URL must look like redis://host:6379/0 (or rediss://, unix://)")
+        return value
 
     @field_validator("TIMEZONE")
     @classmethod

@@ -10,7 +10,6 @@ slow consumer never delays the others.
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -91,8 +90,14 @@ class EventBus:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._subscribers: list[Subscription] = []
-        self._seq = itertools.count(1)
         self._listeners: list[Callable[[Event], None]] = []
+        self._last_seq = 0
+        self._on_subscribe: list[Callable[[], None]] = []
+
+    def on_subscribe(self, hook: Callable[[], None]) -> None:
+        """Call `hook()` at every new subscription (the outbox relay starts following then)."""
+        with self._lock:
+            self._on_subscribe.append(hook)
 
     def subscribe(
         self,
@@ -112,6 +117,9 @@ class EventBus:
         )
         with self._lock:
             self._subscribers.append(sub)
+            hooks = list(self._on_subscribe)
+        for hook in hooks:
+            hook()
         return sub
 
     def unsubscribe(self, sub: Subscription) -> None:
@@ -145,10 +153,25 @@ class EventBus:
         with self._lock:
             return sum(1 for sub in self._subscribers if sub.topic_prefix == topic_prefix)
 
-    def publish(self, name: str, data: dict[str, Any], at: str, scope: dict[str, Any] | None = None) -> Event:
-        """Send an event to every subscriber; callable from any thread."""
+    def publish(
+        self,
+        name: str,
+        data: dict[str, Any],
+        at: str,
+        scope: dict[str, Any] | None = None,
+        *,
+        seq: int | None = None,
+    ) -> Event:
+        """Send an event to every subscriber; callable from any thread.
+
+        `seq` is the event's number in the outbox (commit order across instances); without one the
+        bus numbers it after the last it saw (events that never went through the outbox).
+        """
         with self._lock:
-            event = Event(name=name, data=data, at=at, seq=next(self._seq), scope=scope or {})
+            if seq is None:
+                seq = self._last_seq + 1
+            self._last_seq = seq
+            event = Event(name=name, data=data, at=at, seq=seq, scope=scope or {})
             subscribers = list(self._subscribers)
             listeners = list(self._listeners)
         for listener in listeners:

@@ -2,7 +2,8 @@
 
 Mapper events see each INSERT/UPDATE/DELETE that the ORM flushes. The changes of one transaction are
 coalesced per row (created-then-updated is one `<topic>.created` with the final data, created-then-
-deleted is nothing) and published after the commit, in commit order, so a rolled-back change is never
+deleted is nothing), written to the transactional outbox (core/outbox.py) in the same transaction and
+published after the commit, in commit order across instances, so a rolled-back change is never
 announced. The same hooks keep `version` (+1 per change) and `updated_at` right for any writer.
 
 A row's event data is read at the end of each flush: by default from the row itself, or through a
@@ -19,8 +20,8 @@ from typing import Any
 from sqlalchemy import Connection, event
 from sqlalchemy.orm import Mapper, Session, UOWTransaction, object_session
 
-from oppo_kz.core.db import after_commit, transaction_info, utcnow
-from oppo_kz.core.events import bus
+from oppo_kz.core.db import transaction_info, utcnow
+from oppo_kz.core.outbox import emit_later
 
 # row ids -> {id: (data, scope)}, read on the flush's connection
 Loader = Callable[[Connection, list[int]], dict[int, tuple[dict[str, Any], dict[str, Any]]]]
@@ -59,15 +60,20 @@ def _pending(session: Session) -> dict[tuple[str, int], _Change]:
     changes: dict[tuple[str, int], _Change] | None = txn.get(_PENDING)
     if changes is None:
         changes = txn[_PENDING] = {}
-        after_commit(session, lambda: _publish(changes))
+        emit_later(session, lambda: _events(changes))
     return changes
 
 
-def _publish(changes: dict[tuple[str, int], _Change]) -> None:
-    at = utcnow().isoformat()
-    for change in changes.values():
-        data = change.data if change.data is not None else {"id": change.row.id}
-        bus.publish(f"{change.tracking.topic}.{change.kind}", data, at, change.scope)
+def _events(changes: dict[tuple[str, int], _Change]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """The transaction's events, for the outbox (written just before the commit, published after)."""
+    return [
+        (
+            f"{change.tracking.topic}.{change.kind}",
+            change.data if change.data is not None else {"id": change.row.id},
+            change.scope,
+        )
+        for change in changes.values()
+    ]
 
 
 def _record(tracking: Tracking, target: Any, kind: str) -> None:

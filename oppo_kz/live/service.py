@@ -2,16 +2,15 @@
 its scope, numbered by `seq` in commit order; `since` replays what the reader missed.
 
 Each domain declares its topic as `FEED` in its `events.py` (a `core.events.FeedTopic`). Committed
-events are kept in a backlog of the last BACKLOG_SIZE for replay; `since` older than the backlog (or a
-`seq` this server never gave, e.g. before a restart) answers `{"event": "resync"}` first: reload.
+events are kept in the transactional outbox (core/outbox.py, at least EVENTS_RETENTION_HOURS) and
+numbered there in commit order across every instance; `since` older than what is kept (or a `seq`
+never given, e.g. from another database) answers `{"event": "resync"}` first: reload.
 Transport-free: the WebSocket adapter is `live/api.py`.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -20,12 +19,12 @@ from sqlmodel import Session
 from oppo_kz.auth.live import FeedGrant, authorize_subscriber
 from oppo_kz.auth.permissions import has_permission
 from oppo_kz.auth.service import Principal
+from oppo_kz.core import outbox
 from oppo_kz.core.errors import PermissionDeniedError
 from oppo_kz.core.events import Event, FeedTopic, Subscription, bus
 from oppo_kz.domains import domain_modules
 
 PATH = "/api/v1/ws/events"
-BACKLOG_SIZE = 20_000
 QUEUE_SIZE = 2000
 RESYNC = json.dumps({"event": "resync"})
 
@@ -33,42 +32,6 @@ RESYNC = json.dumps({"event": "resync"})
 def feed_topics() -> dict[str, FeedTopic]:
     """Every domain's topic, by name."""
     return {m.FEED.name: m.FEED for m in domain_modules("events") if hasattr(m, "FEED")}
-
-
-class Backlog:
-    """The last committed events, for replay after a reconnect."""
-
-    def __init__(self, size: int = BACKLOG_SIZE) -> None:
-        self._events: deque[Event] = deque(maxlen=size)
-        self._lock = threading.Lock()
-        self.last_seq = 0
-
-    def add(self, event: Event) -> None:
-        with self._lock:
-            self._events.append(event)
-            self.last_seq = event.seq
-
-    def after(self, seq: int) -> list[Event] | None:
-        """The events after `seq`, or None when they are not all kept (or `seq` was never given)."""
-        with self._lock:
-            if seq > self.last_seq:
-                return None
-            if seq == self.last_seq:
-                return []
-            oldest = self._events[0].seq if self._events else self.last_seq + 1
-            if seq < oldest - 1:
-                return None
-            return [e for e in self._events if e.seq > seq]
-
-
-backlog = Backlog()
-
-
-def _keep(event: Event) -> None:
-    backlog.add(event)  # the module's backlog at the time of the event (tests swap it)
-
-
-bus.add_listener(_keep)
 
 
 def parse_topics(raw: str | None, principal: Principal) -> tuple[FeedTopic, ...]:
@@ -130,12 +93,13 @@ class Reader:
     def opening(self) -> list[str]:
         """What to send first: the replay of what was missed since `since`, or `resync`.
 
-        Called once the reader's queue is subscribed: everything queued after the replay's last
-        event is sent live, what the replay already carried is skipped.
+        Called once the reader's queue is subscribed (it reads the outbox: call it off the event
+        loop): everything queued after the replay's last event is sent live, what the replay already
+        carried is skipped.
         """
         if self.since is None:
             return []
-        missed = backlog.after(self.since)
+        missed = outbox.read_after(self.since)
         if missed is None:
             return [RESYNC]
         texts = [message_text(e) for e in missed if self.sees(e)]

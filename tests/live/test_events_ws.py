@@ -127,13 +127,17 @@ def test_since_replays_what_the_reader_missed_in_its_scope(client: Any, world: W
 
 @pytest.mark.parametrize("since", ["0", "999999999999"])
 def test_since_older_than_kept_or_never_given_asks_for_a_resync(
-    client: Any, world: World, since: str, monkeypatch: pytest.MonkeyPatch
+    client: Any, world: World, since: str
 ) -> None:
-    from oppo_kz.live import service as live
+    from datetime import timedelta
 
-    monkeypatch.setattr(live, "backlog", live.Backlog(size=2))
+    from oppo_kz.core import outbox
+    from oppo_kz.core.db import utcnow
+
     for price in (7_010, 7_011, 7_012):
         _marker(client, world, price)
+    # Past the retention everything but the newest event is pruned: seq 0 is no longer kept.
+    assert outbox.prune(now=utcnow() + timedelta(days=30)) > 0
     with client.websocket_connect(_url(world, "p1", since=since)) as ws:
         assert ws.receive_json() == {"event": "resync"}
         _marker(client, world, 7_013)

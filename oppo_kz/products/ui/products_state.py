@@ -21,7 +21,7 @@ from oppo_kz.products.models import Category, ProductPublic, ProductsPage
 from oppo_kz.ui.export import export_download
 from oppo_kz.ui.format import memory, parse_whole_number
 from oppo_kz.ui.i18n import I18nState, Texts, no_texts, texts
-from oppo_kz.ui.live import LiveFeed
+from oppo_kz.ui.live import RESYNC, LiveFeed, current_seq
 from oppo_kz.ui.paging import last_page, noun_texts, page_numbers, range_texts
 from oppo_kz.ui.run import run_service
 from oppo_kz.ui.validation import error_texts
@@ -201,6 +201,8 @@ class ProductsState(rx.State):
     _view: ListView = ListView()
     _items: list[ProductPublic] = []
     _highlight_until: float = 0.0
+    # The outbox seq of the last change this tab has applied (LiveFeed resumes from it).
+    _live_seq: int = 0
 
     # --- derived ----------------------------------------------------------------------------
 
@@ -248,6 +250,7 @@ class ProductsState(rx.State):
         if not isinstance(actor, Principal):
             return actor
         view = ListView.from_params(dict(self.router.url.query_parameters))
+        self._live_seq = await current_seq()  # the page shows at least everything up to this event
         try:
             page = await fetch_page(actor, view)
         except DomainError as exc:
@@ -349,7 +352,9 @@ class ProductsState(rx.State):
         Reflex cancels it when the tab navigates (every filter change does) or disconnects.
         Changes are coalesced: one query per burst, at most one per MIN_REFRESH_INTERVAL.
         """
-        feed = LiveFeed("product.")
+        async with self:
+            since = self._live_seq or None
+        feed = LiveFeed("product.", since=since)  # resumes after a reconnect: nothing is missed
         try:
             while True:
                 async with self:
@@ -359,11 +364,14 @@ class ProductsState(rx.State):
                     async with self:
                         self.highlight = []
                     continue
+                async with self:
+                    self._live_seq = feed.last_seq
                 if await self._login_ended(batch):
                     yield rx.redirect("/login", replace=True)
                     return
                 changed = {e.data.get("id") for e in batch if e.name.startswith("product.")}
-                if changed and not await self._refresh_after(changed):
+                resync = any(e.name == RESYNC for e in batch)
+                if (changed or resync) and not await self._refresh_after(changed):
                     yield rx.redirect("/login", replace=True)  # the login ended meanwhile
                     return
         finally:
