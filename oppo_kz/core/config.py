@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     # Where `python -m oppo_kz.backup` looks first for pg_dump/pg_restore (then PATH, then
     # /usr/lib/postgresql/<newest>/bin).
     PG_BIN: str | None = None
+    # Database connections each server process keeps open (never more: no overflow churn). Request
+    # threads (the API's thread pool, UI handlers) wait for a free one; 20 serves 16+ concurrent
+    # requests on two cores with room for the UI.
+    DB_POOL_SIZE: int = Field(default=20, ge=1, le=500)
 
     @field_validator("DATABASE_URL")
     @classmethod
