@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import select
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -184,10 +185,45 @@ _WRITE = "oppo_write"
 _HOLDS_WRITER = "oppo_holds_writer"
 
 
+class FairLock:
+    """A lock handed to its waiters in arrival order (threading.Lock wakes an arbitrary one, and a
+    writer unlucky several times in a row made the p99). Any thread may release it."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._waiters: deque[threading.Event] = deque()
+        self._held = False
+
+    def acquire(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for the lock; True when this caller holds it."""
+        with self._guard:
+            if not self._held:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._waiters.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._guard:
+            if turn.is_set():  # handed over just as the wait ran out
+                return True
+            self._waiters.remove(turn)
+            return False
+
+    def release(self) -> None:
+        """Hand the lock to the longest waiter, or free it."""
+        with self._guard:
+            if self._waiters:
+                self._waiters.popleft().set()  # still held: ownership passes directly
+            else:
+                self._held = False
+
+
 def _configure_sqlite(engine: Engine) -> None:
-    # SQLite has one writer at a time; this process's writers wait for it here rather than in SQLite's
-    # busy handler. A plain Lock (not an RLock): a transaction may end on another thread than it began.
-    writer = threading.Lock()
+    # SQLite has one writer at a time; this process's writers queue for it here, first come first
+    # served, rather than in SQLite's busy handler (which polls with growing sleeps). A transaction
+    # may end on another thread than it began, so the lock is not tied to a thread.
+    writer = FairLock()
 
     def release(info: dict[str, Any]) -> None:
         if info.pop(_HOLDS_WRITER, False):
@@ -432,6 +468,6 @@ def _generation_after_rollback(session: Session, _previous: Any) -> None:
 
 
 def ping_database(engine: Engine | None = None) -> None:
-    """Run a trivial query; raises if the database cannot be reached."""
-    with (engine or get_engine()).connect() as conn:
+    """Run a trivial query (outside a transaction); raises if the database cannot be reached."""
+    with (engine or get_engine()).execution_options(**{_READ: True}).connect() as conn:
         conn.execute(text("SELECT 1"))
