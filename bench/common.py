@@ -94,8 +94,13 @@ class Server:
                 self.proc.wait()
 
 
-def start_server(database_url: str, workdir: Path, *, ui: bool = False) -> Server:
-    """The production server on a free port: API only, or with the UI (built first, in .web-bench)."""
+def start_server(
+    database_url: str, workdir: Path, *, ui: bool = False, root: Path = ROOT, extra_env: dict[str, str] | None = None
+) -> Server:
+    """The production server on a free port: API only, or with the UI (built first, in .web-bench).
+
+    `root` is the checkout to serve (another worktree, to compare before and after in one run).
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -106,12 +111,13 @@ def start_server(database_url: str, workdir: Path, *, ui: bool = False) -> Serve
         "ACCESS_TOKEN_MINUTES": "240",
         "PYTHONUNBUFFERED": "1",
         "REFLEX_WEB_WORKDIR": ".web-bench",
+        **(extra_env or {}),
     }
     log_path = workdir / f"server-{port}.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "oppo_kz.serve", "--host", "127.0.0.1", *([] if ui else ["--api-only"])],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -162,10 +168,13 @@ def _ms(text: str) -> float:
     return float(found.group(1)) * _UNIT_MS[found.group(2)]
 
 
-def run_wrk(url: str, token: str, connections: int, duration: int, workdir: Path) -> Result:
-    script = workdir / "auth.lua"
-    script.write_text(f'wrk.headers["Authorization"] = "Bearer {token}"\n')
-    cmd = [WRK, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), url]
+def run_wrk(
+    url: str, token: str, connections: int, duration: int, workdir: Path, *, script: str | None = None
+) -> Result:
+    """wrk against `url` with the bearer token (or a whole Lua `script` of the caller's)."""
+    path = workdir / "auth.lua"
+    path.write_text(script or f'wrk.headers["Authorization"] = "Bearer {token}"\n')
+    cmd = [WRK, "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(path), url]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
     p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)

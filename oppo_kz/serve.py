@@ -213,16 +213,17 @@ def ensure_frontend(settings: Settings, *, force: bool = False) -> bool:
 
 
 def asgi_app() -> ASGIApp:
-    """The app uvicorn serves: Reflex with the API mounted, behind the API's strict path check.
+    """The app uvicorn serves: API paths straight to FastAPI, everything else to Reflex.
 
-    Reflex mounts everything under a pattern that stops at a newline, so an API path with a control
-    character must be answered before Reflex sees it (see oppo_kz/api/paths.py).
+    The API never passes through Reflex's middleware and mount (which also stops at a newline, so an
+    API path with a control character must be answered before Reflex sees it: oppo_kz/api/paths.py).
     """
-    from oppo_kz.api.app import API_PREFIX
-    from oppo_kz.api.paths import StrictPaths
+    from oppo_kz.api.app import ApiMount, api_first
     from oppo_kz.oppo_kz import app
 
-    return StrictPaths(app(), prefix=API_PREFIX)
+    mount = app.api_transformer
+    assert isinstance(mount, ApiMount)
+    return api_first(app(), mount.api)
 
 
 # How long shutdown waits for connections that are open but whose request has not been read yet.

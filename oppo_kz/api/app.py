@@ -3,29 +3,46 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.asyncexitstack import AsyncExitStackMiddleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from oppo_kz.api import health, openapi
 from oppo_kz.api.docs import install_docs
 from oppo_kz.api.errors import error_response, install_error_handlers, internal_error_response
-from oppo_kz.api.paths import StrictPaths
+from oppo_kz.api.paths import odd_path
 from oppo_kz.core.config import get_settings
 from oppo_kz.domains import domain_modules
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1 << 20
-# Uploads that take more (the file itself is checked by its route): path -> largest body.
+# Routes that take more: a products file of up to 10 MiB, plus the multipart envelope.
 LARGER_BODIES = {f"{API_PREFIX}/products/import": (10 << 20) + (64 << 10)}
 logger = logging.getLogger("oppo_kz.api")
+
+
+class Api(FastAPI):
+    """FastAPI with one middleware of ours in front of its exception mapping, and nothing else.
+
+    FastAPI's own stack is ServerErrorMiddleware, exception telemetry and a body-limit layer around the
+    user middleware; `ApiGate` does what those did for us (a crash becomes the contract's 500, one
+    body limit), so each request passes three layers instead of eight.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        handlers = {k: v for k, v in self.exception_handlers.items() if k not in (500, Exception)}
+        app: ASGIApp = AsyncExitStackMiddleware(self.router)
+        app = ExceptionMiddleware(app, handlers=handlers, debug=self.debug)
+        return ApiGate(app, cors_origins=get_settings().allowed_origins)
 
 
 def create_api() -> FastAPI:
     """Build the FastAPI app with every route and the one error mapping."""
     settings = get_settings()
-    api = FastAPI(
+    api = Api(
         title="OPPO KZ Data Platform API",
         version=settings.APP_VERSION,
         openapi_url=f"{API_PREFIX}/openapi.json",
@@ -34,9 +51,6 @@ def create_api() -> FastAPI:
     )
     install_docs(api, API_PREFIX)
     install_error_handlers(api)
-    api.add_middleware(BodyLimit)  # no request of this API needs more than 1 MiB (but LARGER_BODIES)
-    api.add_middleware(StrictPaths)
-    api.add_middleware(AnswerCrashes)  # the outermost of ours: it sees what the others raise
     v1 = APIRouter(prefix=API_PREFIX)
     v1.include_router(health.router)
     for module in domain_modules("api"):
@@ -47,21 +61,71 @@ def create_api() -> FastAPI:
     return api
 
 
-class AnswerCrashes:
-    """A crash becomes a 500 in the contract's body, and the exception ends here.
+class ApiGate:
+    """The API's one middleware: strict paths, one body limit, CORS when asked, crashes answered.
 
-    Starlette's own last-resort handler answers and then re-raises, so uvicorn logs a second
-    traceback and drops the keep-alive connection without a `Connection: close`: the client's next
-    request on it fails. Answering here keeps the connection usable, as after any other error.
+    - A path with a control character is answered 404 (a socket is closed 1008): see api/paths.py.
+    - A body over MAX_BODY_BYTES (LARGER_BODIES for the few routes that take files) is refused with 413 in the contract's shape. A declared
+      Content-Length is judged before anything is read; a chunked body is read up to the limit (so
+      at most 1 MiB is ever buffered) and then handed on as it came; a request with neither has no
+      body and passes untouched.
+    - Only a request with an `Origin` header goes through CORS (the browser's; curl and servers
+      send none).
+    - A crash becomes a 500 in the contract's body, and the exception ends here. Starlette's own
+      last-resort handler answers and then re-raises, so uvicorn logs a second traceback and drops
+      the keep-alive connection without a `Connection: close`: the client's next request on it fails.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, cors_origins: list[str]) -> None:
         self.app = app
+        self.cors = CORSMiddleware(
+            app, allow_origins=cors_origins, allow_credentials=True, allow_methods=["*"], allow_headers=["*"]
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        kind = scope["type"]
+        if kind == "websocket":
+            if odd_path(scope.get("path", "")):
+                await send({"type": "websocket.close", "code": 1008})
+                return
             await self.app(scope, receive, send)
             return
+        if kind != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        if odd_path(path):
+            method = scope.get("method", "GET")
+            await error_response(404, "not_found", f"There is no API route {method} {path!r}.")(
+                scope, receive, send
+            )
+            return
+        limit = LARGER_BODIES.get(path, MAX_BODY_BYTES)
+        length: bytes | None = None
+        chunked = origin = False
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                length = value
+            elif name == b"transfer-encoding":
+                chunked = b"chunked" in value.lower()
+            elif name == b"origin":
+                origin = True
+        if length is not None:
+            try:
+                declared: int | None = int(length)
+            except ValueError:
+                declared = None
+            if declared is not None and declared > limit:
+                await _too_large(scope, receive, send, limit)
+                return
+        elif chunked:
+            buffered = await _buffer_body(scope, receive, send, limit)
+            if buffered is None:
+                return
+            receive = buffered
+        await self._answer(self.cors if origin else self.app, scope, receive, send)
+
+    async def _answer(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def tracked(message: Message) -> None:
@@ -70,7 +134,7 @@ class AnswerCrashes:
             await send(message)
 
         try:
-            await self.app(scope, receive, tracked)
+            await app(scope, receive, tracked)
         except Exception as exc:
             if started:  # half a response is out: only closing the connection can tell the client
                 raise
@@ -78,52 +142,32 @@ class AnswerCrashes:
             await internal_error_response()(scope, receive, send)
 
 
-class BodyLimit:
-    """Refuse a request body over MAX_BODY_BYTES with 413 in the contract's error shape.
+async def _buffer_body(scope: Scope, receive: Receive, send: Send, limit: int) -> Receive | None:
+    """Read a body of unknown length up to the limit; None when it was refused (or the client left)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away
+            return None
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        if size > limit:
+            await _too_large(scope, receive, send, limit)
+            return None
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    sent = False
 
-    A declared Content-Length is judged before anything is read; a chunked body of unknown length
-    is read up to the limit (so at most 1 MiB is ever buffered) and then handed on as it came.
-    """
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()  # disconnect notices after the body
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        limit = LARGER_BODIES.get(scope.get("path", ""), MAX_BODY_BYTES)
-        declared = _declared_length(scope)
-        if declared is not None:
-            if declared > limit:
-                await _too_large(scope, receive, send, limit)
-                return
-            await self.app(scope, receive, send)
-            return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":  # the client went away
-                return
-            chunks.append(message.get("body", b""))
-            size += len(chunks[-1])
-            if size > limit:
-                await _too_large(scope, receive, send, limit)
-                return
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if sent:
-                return await receive()  # disconnect notices after the body
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+    return replay
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int = MAX_BODY_BYTES) -> None:
@@ -136,32 +180,47 @@ async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int = MA
     await response(scope, receive, send)
 
 
-def _declared_length(scope: Scope) -> int | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+def is_api_path(path: str) -> bool:
+    """Whether FastAPI answers this path: /api/v1, anything under it, and odd spellings of it."""
+    return (
+        path == API_PREFIX
+        or path.startswith(API_PREFIX + "/")
+        or (path.startswith(API_PREFIX) and odd_path(path))
+    )
 
 
-def mount_api(api: FastAPI) -> Callable[[ASGIApp], ASGIApp]:
+class ApiMount:
     """A Reflex `api_transformer` that sends /api/v1 to FastAPI and every other path to Reflex.
 
     Passing the FastAPI app itself would mount Reflex inside it at "", and that mount matches
     every path, so unknown API routes would get Reflex's HTML 404 page and a wrong method a 404
     instead of a 405. Dispatching by prefix keeps FastAPI's own 404/405 (in the contract's body).
+    The server puts `api_first` in front of Reflex's whole stack as well (see `api_first`).
     """
 
-    def transform(reflex_app: ASGIApp) -> ASGIApp:
-        async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
-            path = scope.get("path", "")
-            if scope["type"] != "lifespan" and (path == API_PREFIX or path.startswith(API_PREFIX + "/")):
-                await api(scope, receive, send)
-            else:
-                await reflex_app(scope, receive, send)
+    def __init__(self, api: FastAPI) -> None:
+        self.api = api
 
-        return dispatch
+    def __call__(self, reflex_app: ASGIApp) -> ASGIApp:
+        return api_first(reflex_app, self.api)
 
-    return transform
+
+def mount_api(api: FastAPI) -> ApiMount:
+    """The `api_transformer` for `rx.App` (see `ApiMount`)."""
+    return ApiMount(api)
+
+
+def api_first(app: ASGIApp, api: ASGIApp) -> ASGIApp:
+    """Send API paths straight to `api`, everything else (and the lifespan) to `app`.
+
+    In front of Reflex's top-level app this spares every API request Reflex's error middleware,
+    CORS layer, context middleware and mount matching: the API has its own (`ApiGate`).
+    """
+
+    async def dispatch(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan" and is_api_path(scope.get("path", "")):
+            await api(scope, receive, send)
+        else:
+            await app(scope, receive, send)
+
+    return dispatch

@@ -70,7 +70,7 @@ class VersionedWrite:
 def versioned_write(permission: Permission) -> Any:
     """A dependency giving a `VersionedWrite` for a user whose role allows `permission` (else 403)."""
 
-    def dependency(
+    async def dependency(  # async: no thread-pool hop for what is only bookkeeping
         session: WriteSession,
         response: Response,
         actor: Annotated[Principal, Depends(require(permission))],

@@ -20,6 +20,7 @@ from oppo_kz.audit.models import AuditAction
 from oppo_kz.auth.limiter import LoginLimiter, login_limiter
 from oppo_kz.auth.models import AuthSession, RefreshToken
 from oppo_kz.auth.permissions import Permission, check_permission
+from oppo_kz.auth.session_cache import live_sessions
 from oppo_kz.core.config import get_settings
 from oppo_kz.core.db import set_actor, utcnow
 from oppo_kz.core.errors import InvalidCredentialsError, InvalidTokenError, TokenExpiredError
@@ -304,8 +305,37 @@ def principal_from_access_token(*, session: Session, token: str) -> Principal:
     return principal_for_session(session=session, user_id=_user_id(claims), session_id=claims.get("sid"))
 
 
+def cached_principal(token: str) -> Principal | None:
+    """The acting user of a valid access token if its login was checked moments ago, else None.
+
+    Raises as `principal_from_access_token` does for a bad or expired token; None means the login
+    must be read from the database (`principal_from_access_token`).
+    """
+    claims = decode_token(token, expected_type="access")
+    session_id = claims.get("sid")
+    if not session_id:
+        return None
+    return cast("Principal | None", live_sessions.get(session_id, _user_id(claims)))
+
+
 def principal_for_session(*, session: Session, user_id: int, session_id: str | None) -> Principal:
-    """The acting user for a login, or `InvalidTokenError` if the login or the user is no longer valid."""
+    """The acting user for a login, or `InvalidTokenError` if the login or the user is no longer valid.
+
+    A login read moments ago comes from `live_sessions` without a query; any write to users or
+    logins (logout, disable, role change, reuse) makes the next request read it again.
+    """
+    if session_id:
+        cached = live_sessions.get(session_id, user_id)
+        if cached is not None:
+            return cast(Principal, cached)
+    generation = live_sessions.generation()
+    principal = _read_principal(session, user_id, session_id)
+    if session_id:
+        live_sessions.put(session_id, user_id, principal, generation)
+    return principal
+
+
+def _read_principal(session: Session, user_id: int, session_id: str | None) -> Principal:
     row = session.exec(
         select(User, AuthSession)
         .join(AuthSession, col(AuthSession.user_id) == col(User.id))

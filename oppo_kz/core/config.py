@@ -104,6 +104,10 @@ class Settings(BaseSettings):
     REDIS_URL: str | None = None
     # How long committed events stay in the outbox for `since=<seq>` replay (at least 24 h).
     EVENTS_RETENTION_HOURS: int = Field(default=48, ge=24, le=24 * 90)
+    # Database connections each server process keeps open (never more: no overflow churn). Request
+    # threads (the API's thread pool, UI handlers) wait for a free one; 20 serves 16+ concurrent
+    # requests on two cores with room for the UI.
+    DB_POOL_SIZE: int = Field(default=20, ge=1, le=500)
 
     @field_validator("DATABASE_URL")
     @classmethod

@@ -4,18 +4,36 @@ SQLite is tuned for a web server: WAL (readers never block the writer), a busy t
 and write transactions that start with BEGIN IMMEDIATE. pysqlite's default deferred transactions take
 the write lock only at the first write, and a reader that upgrades after another writer committed gets
 "database is locked" at once; starting writes immediately makes writers queue on the busy timeout instead.
+Inside one process the writers queue on a lock first (`_SQLITE_WRITER`): SQLite's busy handler polls
+with growing sleeps, so sixteen writers waiting on it saw second-long tails; a lock hands over at once.
+
+Both drivers run in autocommit mode at the DBAPI level, and the engine's "begin" event starts each
+transaction itself. That lets a read-only session (`new_session(read_only=True)`, the API's read
+dependency) skip the transaction altogether: no BEGIN, no ROLLBACK, one round trip per query. Every
+other session is transactional as before (BEGIN ... COMMIT/ROLLBACK).
+
+The PostgreSQL pool is sized for the server's concurrency and never opens overflow connections (those
+were closed again at once: a new backend per burst). There is no pre-ping round trip per checkout:
+a pooled connection whose socket is readable while idle (the server closed it, or sent an error before
+closing) is recycled on checkout at the cost of one poll(), and a connection that fails mid-query
+invalidates the pool's older connections (SQLAlchemy's disconnect handling) while `pool_recycle`
+retires old ones.
 """
 
 from __future__ import annotations
 
+import select
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event, inspect, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
@@ -160,7 +178,57 @@ def _casefold(value: object) -> object:
     return value.casefold() if isinstance(value, str) else value
 
 
+# Connection execution options: a read-only session runs without a transaction; a write session
+# takes SQLite's write lock when it begins.
+_READ = "oppo_read"
+_WRITE = "oppo_write"
+_HOLDS_WRITER = "oppo_holds_writer"
+
+
+class FairLock:
+    """A lock handed to its waiters in arrival order (threading.Lock wakes an arbitrary one, and a
+    writer unlucky several times in a row made the p99). Any thread may release it."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._waiters: deque[threading.Event] = deque()
+        self._held = False
+
+    def acquire(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for the lock; True when this caller holds it."""
+        with self._guard:
+            if not self._held:
+                self._held = True
+                return True
+            turn = threading.Event()
+            self._waiters.append(turn)
+        if turn.wait(timeout):
+            return True
+        with self._guard:
+            if turn.is_set():  # handed over just as the wait ran out
+                return True
+            self._waiters.remove(turn)
+            return False
+
+    def release(self) -> None:
+        """Hand the lock to the longest waiter, or free it."""
+        with self._guard:
+            if self._waiters:
+                self._waiters.popleft().set()  # still held: ownership passes directly
+            else:
+                self._held = False
+
+
 def _configure_sqlite(engine: Engine) -> None:
+    # SQLite has one writer at a time; this process's writers queue for it here, first come first
+    # served, rather than in SQLite's busy handler (which polls with growing sleeps). A transaction
+    # may end on another thread than it began, so the lock is not tied to a thread.
+    writer = FairLock()
+
+    def release(info: dict[str, Any]) -> None:
+        if info.pop(_HOLDS_WRITER, False):
+            writer.release()
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below issue BEGIN itself.
@@ -181,8 +249,73 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = "IMMEDIATE" if conn.get_execution_options().get("oppo_write") else "DEFERRED"
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        options = conn.get_execution_options()
+        if options.get(_READ):
+            return  # each SELECT is its own implicit transaction
+        if not options.get(_WRITE):
+            conn.exec_driver_sql("BEGIN DEFERRED")
+            return
+        # Bounded like the busy timeout: a writer that never released (a leaked connection) makes the
+        # others fall back to SQLite's own queueing instead of waiting forever.
+        if writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            conn.info[_HOLDS_WRITER] = True
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            release(conn.info)
+            raise
+
+    # A session hands its connection back to the pool right after COMMIT or ROLLBACK (and a
+    # Core `engine.begin()` block at its end): the next writer goes in then.
+    @event.listens_for(engine.pool, "reset")
+    def _on_reset(_dbapi_connection: Any, record: Any, _reset_state: Any) -> None:
+        release(record.info)
+
+    @event.listens_for(engine.pool, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        release(record.info)
+
+    @event.listens_for(engine.pool, "invalidate")
+    def _on_invalidate(_dbapi_connection: Any, record: Any, _exception: Any) -> None:
+        release(record.info)
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The "begin" event below issues BEGIN itself, except for read-only sessions.
+        dbapi_connection.autocommit = True
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if not conn.get_execution_options().get(_READ):
+            conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine.pool, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        if _closed_by_server(dbapi_connection):
+            # The pool discards this connection and checks out (or opens) another.
+            raise DisconnectionError("the server closed this pooled connection")
+
+
+def _closed_by_server(dbapi_connection: Any) -> bool:
+    """Whether an idle psycopg connection has something to read: an EOF or the server's last words.
+
+    An idle backend sends nothing unasked (we LISTEN on no pooled connection), so a readable socket
+    means the server closed it (restart, pg_terminate_backend, idle timeout). A poll costs no round trip.
+    """
+    if dbapi_connection.closed or dbapi_connection.info.status != psycopg.pq.ConnStatus.OK:
+        return True
+    try:
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
+
+def pool_size() -> int:
+    """Connections each process keeps: one per thread that can query at once, plus a few spare."""
+    return get_settings().DB_POOL_SIZE
 
 
 def build_engine(url: str) -> Engine:
@@ -192,22 +325,25 @@ def build_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
-            # SQLite has one writer at a time; a dozen connections keep 16+ concurrent readers busy.
-            pool_size=12 if not memory else 1,
-            max_overflow=8 if not memory else 0,
+            # Connections are kept (no overflow: each new one runs the PRAGMAs above again).
+            pool_size=pool_size() if not memory else 1,
+            max_overflow=0,
+            pool_timeout=30,
             pool_pre_ping=False,
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
-        pool_size=10,
-        max_overflow=20,
-        pool_pre_ping=True,
+        pool_size=pool_size(),
+        max_overflow=0,  # an overflow connection is closed on return: a new backend per burst
+        pool_pre_ping=False,  # see _closed_by_server: a poll instead of a round trip
         pool_recycle=1800,
-        pool_timeout=10,
+        pool_timeout=30,
         connect_args={"connect_timeout": 5, "application_name": "oppo_kz"},
     )
+    _configure_postgresql(engine)
+    return engine
 
 
 @lru_cache(maxsize=1)
@@ -223,18 +359,30 @@ def reset_engine() -> None:
     get_engine.cache_clear()
 
 
-def new_session(*, write: bool = False, engine: Engine | None = None) -> AppSession:
-    """Open a session; `write=True` makes SQLite take the write lock when the transaction starts."""
+def new_session(*, write: bool = False, read_only: bool = False, engine: Engine | None = None) -> AppSession:
+    """Open a session.
+
+    `write=True` makes SQLite take the write lock when the transaction starts. `read_only=True` runs
+    each query on its own, outside a transaction (no BEGIN, no ROLLBACK: one round trip per query);
+    such a session refuses to write.
+    """
     bind = engine or get_engine()
     if write:
-        bind = bind.execution_options(oppo_write=True)
-    return AppSession(bind, expire_on_commit=False)
+        bind = bind.execution_options(**{_WRITE: True})
+    elif read_only:
+        bind = bind.execution_options(**{_READ: True})
+    session = AppSession(bind, expire_on_commit=False, autoflush=not read_only)
+    if read_only:
+        session.info[_READ] = True
+    return session
 
 
 @contextmanager
-def session_scope(*, write: bool = False, engine: Engine | None = None) -> Iterator[AppSession]:
+def session_scope(
+    *, write: bool = False, read_only: bool = False, engine: Engine | None = None
+) -> Iterator[AppSession]:
     """A session that rolls back on error and always closes; services commit what they write."""
-    session = new_session(write=write, engine=engine)
+    session = new_session(write=write, read_only=read_only, engine=engine)
     try:
         yield session
     except BaseException:
@@ -244,7 +392,82 @@ def session_scope(*, write: bool = False, engine: Engine | None = None) -> Itera
         session.close()
 
 
+class ReadOnlySessionError(RuntimeError):
+    """A read-only session was asked to write (it has no transaction to make the write atomic)."""
+
+
+@event.listens_for(AppSession, "before_flush")
+def _refuse_read_only_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(_READ) and (session.new or session.deleted or session.dirty):
+        raise ReadOnlySessionError("a read-only session cannot write; open it with write=True")
+
+
+@event.listens_for(AppSession, "do_orm_execute")
+def _refuse_read_only_dml(state: Any) -> None:
+    if state.session.info.get(_READ) and (state.is_insert or state.is_update or state.is_delete):
+        raise ReadOnlySessionError("a read-only session cannot write; open it with write=True")
+
+
+# --- write generations ------------------------------------------------------------------------
+# A counter per table, bumped whenever a session of this process writes to the table (at the write,
+# and again after the commit). A cache of rows from a table reads the counter before it queries and
+# keeps the answer only while the counter is unchanged, so nothing committed is ever served stale.
+
+_generations: dict[str, int] = {}
+_generations_lock = threading.Lock()
+_WRITTEN = "oppo_generation_tables"
+
+
+def write_generation(*tables: str) -> tuple[int, ...]:
+    """The current write generation of each of `tables` (take it before reading them)."""
+    with _generations_lock:
+        return tuple(_generations.get(t, 0) for t in tables)
+
+
+def bump_generation(*tables: str) -> None:
+    """Note a write to `tables` made outside this process's sessions (raw SQL, another instance)."""
+    with _generations_lock:
+        for table in tables:
+            _generations[table] = _generations.get(table, 0) + 1
+
+
+def _note_written(session: Session, tables: set[str]) -> None:
+    if tables:
+        session.info.setdefault(_WRITTEN, set()).update(tables)
+        bump_generation(*tables)
+
+
+@event.listens_for(Session, "after_flush")
+def _generation_after_flush(session: Session, _flush_context: Any) -> None:
+    tables = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__table__", None)
+        if isinstance(table, Table):
+            tables.add(table.name)
+    _note_written(session, tables)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _generation_on_execute(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if isinstance(table, Table):
+            _note_written(state.session, {table.name})
+
+
+@event.listens_for(Session, "after_commit")
+def _generation_after_commit(session: Session) -> None:
+    written = session.info.pop(_WRITTEN, None)
+    if written:
+        bump_generation(*written)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _generation_after_rollback(session: Session, _previous: Any) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
 def ping_database(engine: Engine | None = None) -> None:
-    """Run a trivial query; raises if the database cannot be reached."""
-    with (engine or get_engine()).connect() as conn:
+    """Run a trivial query (outside a transaction); raises if the database cannot be reached."""
+    with (engine or get_engine()).execution_options(**{_READ: True}).connect() as conn:
         conn.execute(text("SELECT 1"))

@@ -85,9 +85,9 @@ def _runs_inline(params: list[tuple[str, str]]) -> bool:
 
 
 def _list_json(token: str | None, params: list[tuple[str, str]]) -> bytes:
-    # One database session for both the sign-in check and the page (the usual CurrentUser and
-    # ReadSession dependencies would cost two sessions and four thread-pool hops).
-    with session_scope() as session:
+    # One read-only database session (no transaction) for both the sign-in check, when the login is
+    # not cached, and the page.
+    with session_scope(read_only=True) as session:
         if not token:
             raise AuthError("Send a bearer access token: Authorization: Bearer <token>.")
         actor = auth.principal_from_access_token(session=session, token=token)
