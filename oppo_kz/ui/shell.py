@@ -77,9 +77,14 @@ def _visible(entry: NavEntry) -> rx.Var[bool]:
 
 
 def _nav_link(entry: NavEntry, *, in_sheet: bool) -> rx.Component:
+    # In the desktop bar the label folds away below WIDE_MIN_PX; the link keeps its name for screen
+    # readers and a tooltip for the mouse.
+    label = rx.text(t(entry.label_key), class_name="" if in_sheet else "oppo-wide-only")
+    named = {} if in_sheet else {"aria_label": t(entry.label_key), "title": t(entry.label_key)}
     link = rx.link(
-        rx.hstack(rx.icon(entry.icon, size=18), rx.text(t(entry.label_key)), spacing="2", align="center"),
+        rx.hstack(rx.icon(entry.icon, size=18), label, spacing="2", align="center"),
         href=entry.href,
+        **named,
         data_testid=entry.testid,
         weight="medium",
         color_scheme="gray",
@@ -96,7 +101,7 @@ def _brand() -> rx.Component:
         rx.hstack(
             rx.box(width="14px", height="14px", border_radius="4px", background=BRAND_GREEN),
             rx.text(t("app.brand"), weight="bold", size="4", white_space="nowrap"),
-            rx.text(t("app.tagline"), size="2", color_scheme="gray", class_name="oppo-desk-only"),
+            rx.text(t("app.tagline"), size="2", color_scheme="gray", class_name="oppo-wide-only"),
             align="center",
             spacing="2",
         ),

@@ -9,9 +9,14 @@ DESKTOP_MIN_PX = 1024
 _PHONE = f"@media (max-width: {DESKTOP_MIN_PX - 0.02}px)"
 _DESK = f"@media (min-width: {DESKTOP_MIN_PX}px)"
 
+# Below this the desktop header has no room for every menu label beside the user's block (eight
+# entries in Russian need ~1 400 px): the menu shows its icons (named by aria-label and a tooltip).
+WIDE_MIN_PX = 1480
+
 GLOBAL_CSS = f"""
 {_PHONE} {{ .oppo-desk-only {{ display: none !important; }} }}
 {_DESK} {{ .oppo-phone-only {{ display: none !important; }} }}
+@media (max-width: {WIDE_MIN_PX - 0.02}px) {{ .oppo-wide-only {{ display: none !important; }} }}
 
 /* Touch targets of at least 44 px wherever a finger is the pointer (`:root` outranks Radix's resets). */
 {_PHONE} {{
