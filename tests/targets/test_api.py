@@ -68,7 +68,7 @@ def test_one_target_per_month_and_store_and_per_month_and_promoter(client: Any, 
     )
 
 
-INVALID = [
+INVALID: list[tuple[dict[str, Any], str]] = [
     ({"month": "2026-11", "units": 1}, "store_id"),
     ({"month": "2026-11", "store_id": 1, "promoter_id": 1, "units": 1}, "promoter_id"),
     ({"month": "2026-11", "store_id": "STORE", "units": 0, "amount": 0}, "units"),
