@@ -2,7 +2,8 @@
 
 Exactly one of store_id / promoter_id (a CHECK); one target per month and store and one per month and
 promoter (unique pairs: NULLs are distinct on SQLite and PostgreSQL alike, so each pair only meets its
-own kind). Deleting a store or a user takes their targets with them.
+own kind). Deleting a store or a user takes their targets with them. A covering index on sales for
+the reports by day and month.
 
 Revision ID: 0005
 Revises: 0004
@@ -53,9 +54,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_targets_month"), ["month"], unique=False)
         batch_op.create_index(batch_op.f("ix_targets_promoter_id"), ["promoter_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_targets_store_id"), ["store_id"], unique=False)
+    # Reports by day or month over a period (and by store or promoter) read this index alone: at 1M
+    # sales on SQLite, 90 days by day went from ~14 s (row lookups) to ~0.6 s (bench/reports_api.py).
+    with op.batch_alter_table("sales", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_sales_report",
+            ["sale_date", "status", "store_id", "promoter_id", "quantity", "amount"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sales", schema=None) as batch_op:
+        batch_op.drop_index("ix_sales_report")
     with op.batch_alter_table("targets", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_targets_store_id"))
         batch_op.drop_index(batch_op.f("ix_targets_promoter_id"))

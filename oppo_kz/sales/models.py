@@ -73,6 +73,8 @@ class Sale(SQLModel, table=True):
         Index("ix_sales_status_sold_at", "status", "sold_at", "id"),
         Index("ix_sales_sale_date_store_id", "sale_date", "store_id"),
         Index("ix_sales_product_id_sale_date", "product_id", "sale_date"),
+        # Reports by day/month (and store/promoter) over a period read this index alone (covering).
+        Index("ix_sales_report", "sale_date", "status", "store_id", "promoter_id", "quantity", "amount"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
