@@ -49,7 +49,8 @@ def _row(row: Any) -> rx.Component:
     opened = BonusesState.open_promoter == row["promoter_id"]
     return rx.table.row(
         cell(rx.text(row["name"], custom_attrs=data_attrs(), weight="medium"), slot="title"),
-        cell(row["units"], slot="meta", phone_label=t("bonuses.units"), text_align="right"),
+        cell(row["units"], slot="desk", text_align="right"),
+        cell(row["units"], slot="meta", phone_label=t("bonuses.units")),
         cell(rx.text(row["amount"], weight="bold", data_testid="bonus-amount"), slot="value", text_align="right"),
         cell(
             rx.cond(
@@ -68,9 +69,11 @@ def _row(row: Any) -> rx.Component:
 def _line(line: Any) -> rx.Component:
     return rx.table.row(
         cell(line["day"], slot="title"),
-        cell(rx.text(line["sku"], custom_attrs=data_attrs()), slot="meta", phone_label=t("bonuses.sku")),
-        cell(line["quantity"], slot="meta", phone_label=t("bonuses.units"), text_align="right"),
-        cell(rx.text("#", line["rule_id"], custom_attrs=data_attrs()), slot="meta", phone_label=t("bonuses.rule")),
+        cell(rx.text(line["sku"], custom_attrs=data_attrs()), slot="desk"),
+        cell(line["quantity"], slot="desk", text_align="right"),
+        cell(rx.text("#", line["rule_id"], custom_attrs=data_attrs()), slot="desk"),
+        cell(rx.text(line["sku"], " · ", line["quantity"], " · #", line["rule_id"], custom_attrs=data_attrs()),
+             slot="meta"),
         cell(rx.text(line["amount"], weight="medium"), slot="value", text_align="right"),
         data_testid="bonus-line", data_sale_id=line["sale_id"],
     )  # fmt: skip
