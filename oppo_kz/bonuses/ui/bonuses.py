@@ -23,6 +23,7 @@ def _month_picker() -> rx.Component:
             value=BonusesState.month,
             on_change=BonusesState.choose_month,
             data_testid="bonuses-month",
+            custom_attrs=data_attrs(),  # months are data (YYYY-MM)
             class_name="rt-reset rt-SelectTrigger rt-r-size-2 rt-variant-surface",
         ),
         align="center",
