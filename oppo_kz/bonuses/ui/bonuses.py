@@ -127,8 +127,11 @@ def bonuses_page() -> rx.Component:
         page_header(t("bonuses.title"), _close_button(), badges=[status]),
         rx.hstack(
             _month_picker(),
-            rx.text(t("bonuses.total"), ": ", rx.text(BonusesState.total, as_="span", weight="bold",
-                                                      data_testid="bonuses-total"), size="2"),
+            rx.hstack(
+                rx.text(t("bonuses.total"), size="2", color_scheme="gray"),
+                rx.text(BonusesState.total, size="2", weight="bold", data_testid="bonuses-total"),
+                spacing="1", align="center",
+            ),
             spacing="4", align="center", wrap="wrap",
         ),
         rx.cond(BonusesState.notice == "closed",
