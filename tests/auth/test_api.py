@@ -18,8 +18,8 @@ _READS = {
 }  # fmt: skip
 _SALES_SIDE_OFFICE = {
     "stores:create", "stores:update", "stores:delete", "assignments:manage",
-    "sales:create", "sales:update", "sales:delete", "sales:review",
-    "targets:manage", "messages:send", "bonus_rules:manage", "bonus_months:close",
+    "sales:create", "sales:update", "sales:delete", "sales:review", "targets:manage",
+    "messages:send", "bonus_rules:manage", "bonus_months:close",
 }  # fmt: skip
 CONTRACT_MATRIX = {
     "admin": _READS
