@@ -58,16 +58,21 @@ def main() -> None:
     me = client.get("/api/v1/auth/me", headers=promoter).json()["id"]
     today = datetime.now(UTC).date()
     this_month = today.strftime("%Y-%m")
-    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    last_month_day = today.replace(day=1) - timedelta(days=1)
+    last_month = last_month_day.strftime("%Y-%m")
+    full_open = (last_month_day.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")  # open, ~30 days
     calls = {
         "health": ("/api/v1/health", {}),
         f"GET /bonuses?month={this_month} (open, office: every promoter)": (f"/api/v1/bonuses?month={this_month}", office),
+        f"GET /bonuses?month={full_open} (open, a whole month of sales)": (f"/api/v1/bonuses?month={full_open}", office),
+        f"GET /bonuses/{{promoter}}?month={full_open} (open, with lines)": (f"/api/v1/bonuses/{me}?month={full_open}", promoter),
         f"GET /bonuses?month={last_month} (closed, frozen lines)": (f"/api/v1/bonuses?month={last_month}", office),
         "GET /bonuses/{promoter} (open month, with lines)": (f"/api/v1/bonuses/{me}?month={this_month}", promoter),
         "GET /messages (promoter's inbox)": ("/api/v1/messages", promoter),
     }  # fmt: skip
-    rows = client.get(f"/api/v1/bonuses?month={this_month}", headers=office).json()["rows"]
-    print(f"open month: {len(rows)} promoters with a bonus")
+    for month in (this_month, full_open, last_month):
+        rows = client.get(f"/api/v1/bonuses?month={month}", headers=office).json()["rows"]
+        print(f"{month}: {len(rows)} promoters with a bonus, {sum(r['units'] for r in rows)} units")
     medians: dict[str, float] = {}
     for name, (path, headers) in calls.items():
         times = []

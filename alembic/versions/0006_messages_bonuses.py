@@ -154,8 +154,12 @@ def upgrade() -> None:
     with op.batch_alter_table("bonus_lines", schema=None) as batch_op:
         batch_op.create_index("ix_bonus_lines_month_promoter_id", ["month", "promoter_id"], unique=False)
 
+    # a month's approved sales, for the bonus statements
+    op.create_index("ix_sales_status_sale_date", "sales", ["status", "sale_date"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_index("ix_sales_status_sale_date", table_name="sales")
     with op.batch_alter_table("bonus_lines", schema=None) as batch_op:
         batch_op.drop_index("ix_bonus_lines_month_promoter_id")
 

@@ -124,9 +124,10 @@ def _promoters_in_scope(actor: Principal, month: str) -> ColumnElement[bool] | N
 # --- computing -----------------------------------------------------------------------------------
 
 
-def earning_lines(first: date, last: date) -> Any:
-    """Every approved sale dated `first`..`last` that earns a bonus, with the one rule that applies
-    (a subquery: sale_id, promoter_id, sale_date, product_sku, quantity, rule_id, amount)."""
+def earning_lines(first: date, last: date, promoter_id: int | None = None) -> Any:
+    """Every approved sale dated `first`..`last` (of one promoter, if given) that earns a bonus, with
+    the one rule that applies (a subquery: sale_id, promoter_id, sale_date, product_sku, quantity,
+    rule_id, amount)."""
     s, p, r = SALES_TABLE.c, PRODUCTS_TABLE.c, RULES_TABLE.c
     specificity = case((r.product_id.is_not(None), 3), (r.series.is_not(None), 2), else_=1)
     applies = and_(
@@ -139,6 +140,9 @@ def earning_lines(first: date, last: date) -> Any:
             r.category == p.category,
         ),
     )
+    where = [s.status == SaleStatus.approved.value, s.sale_date >= first, s.sale_date <= last]
+    if promoter_id is not None:
+        where.append(s.promoter_id == promoter_id)
     ranked = (
         select(
             s.id.label("sale_id"),
@@ -153,14 +157,14 @@ def earning_lines(first: date, last: date) -> Any:
             .label("choice"),
         )
         .select_from(SALES_TABLE.join(PRODUCTS_TABLE, p.id == s.product_id).join(RULES_TABLE, applies))
-        .where(s.status == SaleStatus.approved.value, s.sale_date >= first, s.sale_date <= last)
+        .where(*where)
         .subquery("ranked")
     )
     chosen = select(*[ranked.c[name] for name in ("promoter_id", *LINE_COLUMNS)]).where(ranked.c.choice == 1)
     return chosen.subquery("earned")
 
 
-def _lines_source(session: Session, month: str) -> tuple[Any, bool]:
+def _lines_source(session: Session, month: str, promoter_id: int | None = None) -> tuple[Any, bool]:
     """Where the month's lines are read from: its frozen lines once closed, else computed now."""
     if _closed(session, month) is not None:
         frozen = select(*[LINES_TABLE.c[n] for n in ("promoter_id", *LINE_COLUMNS)]).where(
@@ -168,7 +172,7 @@ def _lines_source(session: Session, month: str) -> tuple[Any, bool]:
         )
         return frozen.subquery("frozen"), True
     first, last = month_bounds(month)
-    return earning_lines(first, last), False
+    return earning_lines(first, last, promoter_id), False
 
 
 def month_statements(*, session: Session, actor: Principal, month: str) -> MonthStatements:
@@ -216,7 +220,7 @@ def statement(*, session: Session, actor: Principal, promoter_id: int, month: st
     """One promoter's statement of `month`, with a line per sale that earned a bonus (404 outside scope)."""
     actor.require(Permission.bonuses_read)
     user = _promoter(session, actor, promoter_id, month)
-    lines, closed = _lines_source(session, month)
+    lines, closed = _lines_source(session, month, promoter_id)
     found = session.execute(
         select(*[lines.c[n] for n in LINE_COLUMNS])
         .where(lines.c.promoter_id == promoter_id)

@@ -12,7 +12,7 @@ from oppo_kz.bonuses.ui.bonuses_state import statement_rows
 from oppo_kz.core.db import session_scope
 from oppo_kz.messages.ui.compose_state import build_message
 from oppo_kz.messages.ui.inbox_state import PREVIEW_CHARS, inbox_row
-from oppo_kz.products.models import Product
+from oppo_kz.products.models import Category, Product
 from oppo_kz.sales.models import SaleStatus
 from oppo_kz.stores.models import Store
 from oppo_kz.users.models import Role, User
@@ -21,7 +21,7 @@ from tests.world import World
 
 def test_the_earned_tile_counts_this_months_approved_sales(world: World) -> None:
     with session_scope(write=True) as s:
-        s.add(BonusRule(name="All phones", category="smartphone", amount_per_unit=1_200,
+        s.add(BonusRule(name="All phones", category=Category.smartphone, amount_per_unit=1_200,
                         starts_on=date(2020, 1, 1), ends_on=date(2099, 12, 31)))  # fmt: skip
         s.commit()
         from tests.factories import make_sale

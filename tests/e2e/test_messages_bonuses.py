@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.conftest import PROJECT_ROOT
+from tests.e2e.catalog_check import unknown_strings
 from tests.e2e.helpers import Api, sign_in
 from tests.e2e.pages.messages_pages import BonusesPage, ComposePage, InboxPage, MessageHeader, MessagePage
 from tests.server import LiveServer
@@ -65,6 +66,8 @@ def test_a_message_reaches_its_promoter_at_once_and_is_read(
         sign_in(office, "office")
         inbox = InboxPage(office).open()
         inbox.new.click()
+        expect(ComposePage(office).title).to_be_visible()
+        assert unknown_strings(office, "ru") == []
         title = f"Reno14 week {uuid.uuid4().hex[:4]}"
         ComposePage(office).write(title, "Double bonus on Reno14 from Monday.", user_ids=[reader["id"]])
         view = MessagePage(office)
@@ -83,12 +86,14 @@ def test_a_message_reaches_its_promoter_at_once_and_is_read(
         InboxPage(phone).open()
         expect(InboxPage(phone).rows).to_have_count(1)
         expect(InboxPage(phone).rows.first).to_have_attribute("data-unread", "false")
+        assert unknown_strings(phone, "ru") == []
 
         view.refresh.click()
         expect(view.summary).to_have_attribute("data-read", "1")
         expect(view.summary).to_have_attribute("data-recipients", "1")
         expect(view.receipt_rows.first).to_have_attribute("data-read", "true")
         office.screenshot(path=str(SCREENSHOTS / "message-receipts.png"))
+        assert unknown_strings(office, "ru") == []
     finally:
         for ctx in contexts:
             ctx.close()
@@ -124,6 +129,7 @@ def test_a_promoters_statement_matches_the_api(browser: Browser, switched_on: Li
         expect(bonuses.lines).to_have_count(1)  # a promoter's own sales are shown at once
         expect(bonuses.close_month).to_have_count(0)
         page.screenshot(path=str(SCREENSHOTS / "bonuses-phone.png"), full_page=True)
+        assert unknown_strings(page, "ru") == []
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         ctx.close()
@@ -137,6 +143,7 @@ def test_a_promoters_statement_matches_the_api(browser: Browser, switched_on: Li
         row = boss.locator(f'[data-testid="bonus-row"][data-promoter-id="{promoter["id"]}"]')
         expect(row).to_have_attribute("data-amount", "2100")
         boss.screenshot(path=str(SCREENSHOTS / "bonuses.png"))
+        assert unknown_strings(boss, "ru") == []
         bonuses.close_month.click()
         boss.get_by_test_id("confirm-close-month").click()
         expect(boss.get_by_test_id("bonuses-closed")).to_be_visible()

@@ -23,6 +23,7 @@ def _month_picker() -> rx.Component:
             value=BonusesState.month,
             on_change=BonusesState.choose_month,
             data_testid="bonuses-month",
+            custom_attrs=data_attrs(),  # months are data (YYYY-MM)
             class_name="rt-reset rt-SelectTrigger rt-r-size-2 rt-variant-surface",
         ),
         align="center",
@@ -49,7 +50,8 @@ def _row(row: Any) -> rx.Component:
     opened = BonusesState.open_promoter == row["promoter_id"]
     return rx.table.row(
         cell(rx.text(row["name"], custom_attrs=data_attrs(), weight="medium"), slot="title"),
-        cell(row["units"], slot="meta", phone_label=t("bonuses.units"), text_align="right"),
+        cell(row["units"], slot="desk", text_align="right"),
+        cell(row["units"], slot="meta", phone_label=t("bonuses.units")),
         cell(rx.text(row["amount"], weight="bold", data_testid="bonus-amount"), slot="value", text_align="right"),
         cell(
             rx.cond(
@@ -68,9 +70,11 @@ def _row(row: Any) -> rx.Component:
 def _line(line: Any) -> rx.Component:
     return rx.table.row(
         cell(line["day"], slot="title"),
-        cell(rx.text(line["sku"], custom_attrs=data_attrs()), slot="meta", phone_label=t("bonuses.sku")),
-        cell(line["quantity"], slot="meta", phone_label=t("bonuses.units"), text_align="right"),
-        cell(rx.text("#", line["rule_id"], custom_attrs=data_attrs()), slot="meta", phone_label=t("bonuses.rule")),
+        cell(rx.text(line["sku"], custom_attrs=data_attrs()), slot="desk"),
+        cell(line["quantity"], slot="desk", text_align="right"),
+        cell(rx.text("#", line["rule_id"], custom_attrs=data_attrs()), slot="desk"),
+        cell(rx.text(line["sku"], " · ", line["quantity"], " · #", line["rule_id"], custom_attrs=data_attrs()),
+             slot="meta"),
         cell(rx.text(line["amount"], weight="medium"), slot="value", text_align="right"),
         data_testid="bonus-line", data_sale_id=line["sale_id"],
     )  # fmt: skip
@@ -123,8 +127,11 @@ def bonuses_page() -> rx.Component:
         page_header(t("bonuses.title"), _close_button(), badges=[status]),
         rx.hstack(
             _month_picker(),
-            rx.text(t("bonuses.total"), ": ", rx.text(BonusesState.total, as_="span", weight="bold",
-                                                      data_testid="bonuses-total"), size="2"),
+            rx.hstack(
+                rx.text(t("bonuses.total"), size="2", color_scheme="gray"),
+                rx.text(BonusesState.total, size="2", weight="bold", data_testid="bonuses-total"),
+                spacing="1", align="center",
+            ),
             spacing="4", align="center", wrap="wrap",
         ),
         rx.cond(BonusesState.notice == "closed",
