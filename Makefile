@@ -12,7 +12,7 @@ export REFLEX_USE_NPM := 1
 export REFLEX_CHECK_LATEST_VERSION := false
 PYTEST := $(PY) -m pytest
 
-.PHONY: help venv run dev test lint typecheck format unit e2e chromium migrate seed bench cluster clean
+.PHONY: help venv run dev test lint typecheck format unit e2e chromium redis migrate seed bench cluster clean
 
 help:
 	@echo "make run      build (when needed) and serve the app on http://localhost:$${PORT:-3000}"
@@ -71,13 +71,21 @@ chromium:
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1; \
 	fi
 
+# The tests of several instances start a throwaway redis-server: Debian's package, from apt when missing.
+redis:
+	@if ! command -v redis-server >/dev/null; then \
+		echo "installing Debian's redis-server for the cluster tests ..."; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null || exit 1; \
+	fi
+
 # Two workers: the suite is mostly waiting on SQLite/PostgreSQL and subprocesses.
 PYTEST_WORKERS ?= 2
-unit: venv
+unit: venv redis
 	$(PYTEST) tests --ignore=tests/e2e -n $(PYTEST_WORKERS) --dist loadfile
 
 # A separate pytest process: Playwright's sync API owns the main thread's event loop.
-e2e: venv chromium
+e2e: venv chromium redis
 	$(PYTEST) tests/e2e
 
 test: lint typecheck unit e2e
@@ -86,8 +94,7 @@ bench: venv
 	$(PY) bench/products_api.py
 
 # Two instances on a throwaway PostgreSQL and redis-server (Debian's package): cross-instance delivery.
-cluster: venv
-	@command -v redis-server >/dev/null || { echo "redis-server is needed: apt-get install redis-server"; exit 1; }
+cluster: venv redis
 	$(PY) bench/cluster.py
 
 clean:

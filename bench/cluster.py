@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/cluster.py [--writes 1000] [--threads 8]
     make cluster                      # the same with the defaults
+    .venv/bin/python bench/cluster.py --serve   # A, B and a load balancer, to try by hand
 
 It starts a throwaway PostgreSQL (tests/pg.py) and `redis-server` (tests/redis_server.py), migrates,
 creates an admin, starts instances A and B (`python -m oppo_kz.serve --api-only`, one SECRET_KEY, one
@@ -175,10 +176,29 @@ def _report(inbox_name: str, inbox: Inbox, done: dict[int, tuple[str, float, flo
     print(f"  socket on {inbox_name}: seq strictly growing: {in_order}")
 
 
+def _serve(a: Instance, b: Instance) -> int:
+    from tests.lb import LoadBalancer
+
+    lb = LoadBalancer(free_port(), [a.port, b.port]).start()
+    print(f"A {a.url}, B {b.url}, the load balancer {lb.url}/api/v1 (admin {ADMIN_EMAIL} / {ADMIN_PASSWORD})")
+    print("Ctrl-C stops everything")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        lb.stop()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writes", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--serve", action="store_true", help="no figures: keep A, B and a load balancer in front running"
+    )
     args = parser.parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="oppo-cluster-"))
     pg, redis = ThrowawayPostgres().start(), ThrowawayRedis().start()
@@ -200,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         for instance in instances:
             instance.wait()
         a, b = instances
+        if args.serve:
+            return _serve(a, b)
         token = _token(a)
         products = _product_ids(a, token, 20)
         inboxes = {"A": Inbox(a, token), "B": Inbox(b, token)}

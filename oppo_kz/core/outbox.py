@@ -106,8 +106,15 @@ def emit(session: OrmSession, name: str, data: dict[str, Any], scope: dict[str, 
     emit_later(session, lambda: [(name, data, scope or {})])
 
 
+def _json_default(value: object) -> object:
+    # Scopes may hold sets (recipients, say): they must stay lists, not become their repr.
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    return str(value)
+
+
 def _dumps(value: dict[str, Any]) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_json_default)
 
 
 def _write(session: OrmSession) -> None:

@@ -25,7 +25,7 @@ from tests.server import LiveServer
 
 pytestmark = pytest.mark.postgres
 
-WRITES = 300  # split over A and B, from 4 threads
+WRITES = 200  # split over A and B, from 4 threads (bench/cluster.py does 1000)
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ WRITES = 40
 @pytest.fixture(scope="module")
 def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     server = LiveServer(tmp_path_factory.mktemp("workers"), preferred_port=free_port())
-    server.prepare(build_ui=False)
+    server.build_ui = False  # API and sockets only; the server migrates and seeds the new database
     server.extra_args = ["--workers", "2"]
     try:
         server.start(timeout=120)
