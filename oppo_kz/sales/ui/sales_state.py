@@ -21,7 +21,7 @@ from oppo_kz.lib.listing import Filter, ListQuery, SortKey
 from oppo_kz.sales import queries, review
 from oppo_kz.sales.models import ReviewAction, SaleStatus
 from oppo_kz.ui.i18n import I18nState
-from oppo_kz.ui.live import LiveFeed
+from oppo_kz.ui.live import LiveFeed, current_seq
 from oppo_kz.ui.paging import page_numbers
 from oppo_kz.ui.run import run_in_session, run_service
 
@@ -175,6 +175,8 @@ class SalesState(rx.State):
     list_url: rx.Field[str] = rx.field("/sales")
 
     _view: SalesView = SalesView()
+    # The outbox seq this tab has caught up to: after a reconnect the feed resumes from it.
+    _live_seq: int = 0
 
     @rx.var
     def page_numbers(self) -> list[int]:
@@ -208,6 +210,7 @@ class SalesState(rx.State):
         self.can_review = has_permission(actor.role, Permission.sales_review)
         self.can_report = has_permission(actor.role, Permission.sales_create)
         self.problem, self.reviewed_done = "", -1
+        self._live_seq = await current_seq()  # the page shows at least everything up to this event
         try:
             choices = await run_service(queries.filter_choices, actor=actor)
             self.store_choices, self.promoter_choices = choices["stores"], choices["promoters"]
@@ -310,14 +313,20 @@ class SalesState(rx.State):
 
     @rx.event(background=True)
     async def follow_sales(self):
-        """Re-read the page when sales change (new, changed, reviewed); runs while the page is open."""
-        feed = LiveFeed("sale.")
+        """Re-read the page when sales change (new, changed, reviewed); runs while the page is open.
+
+        After a reconnect it resumes from the last event this tab saw, so the open review queue
+        misses nothing (or reloads, when those events are no longer kept)."""
+        async with self:
+            since = self._live_seq or None
+        feed = LiveFeed("sale.", since=since)
         try:
             while True:
                 batch = await feed.next_batch()
                 if batch is None:
                     continue
                 async with self:
+                    self._live_seq = feed.last_seq
                     auth_state = await self.get_state(AuthState)
                     if any(e.name == SESSION_ENDED and auth_state.login_ended(e.data) for e in batch):
                         auth_state.clear()
