@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -88,14 +87,17 @@ def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # a damaged workbook raises anything from zipfile, XML or openpyxl
         raise _file_error(f"The XLSX workbook cannot be read ({type(exc).__name__}).") from None
     try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
+        if not workbook.worksheets:
             return
-        for row in sheet.iter_rows(values_only=True):
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
             yield list(row)
+    except ValidationFailedError:
+        raise
+    except Exception as exc:  # damaged sheet XML shows only while reading
+        raise _file_error(f"The XLSX workbook cannot be read ({type(exc).__name__}).") from None
     finally:
         workbook.close()
 
@@ -307,7 +309,7 @@ def import_products(
     rows = read_rows(content)
     if not rows:
         raise _file_error("The file has a header row but no data rows.")
-    result = ImportResult(created=0, updated=0, unchanged=0, dry_run=dry_run)
+    result = ImportResult(created=0, updated=0, unchanged=0)
     _write(session, _plans(session, rows), result)
     if dry_run:
         session.flush()  # what the database would refuse is refused now too
