@@ -273,11 +273,18 @@ def _plans(session: Session, rows: list[_Row]) -> list[_Plan]:
 
 
 def _write(session: Session, plans: list[_Plan], result: ImportResult) -> None:
+    # Every SKU was looked up (and the existing rows locked) by `_plans`: no query per row, and one
+    # flush at the end writes every row, its audit entry and its event data in batches.
+    with session.no_autoflush:
+        _write_rows(session, plans, result)
+
+
+def _write_rows(session: Session, plans: list[_Plan], result: ImportResult) -> None:
     for row, plan, product in plans:
         try:
             if product is None:
                 assert isinstance(plan, ProductCreate)
-                add_product(session, plan)
+                add_product(session, plan, sku_checked=True)
                 result.created += 1
                 continue
             assert isinstance(plan, dict)
