@@ -26,8 +26,8 @@ app = rx.App(
     head_components=[rx.el.link(rel="icon", href="/favicon.ico"), *head_components()],
     html_lang=DEFAULT_LANG,
 )
-# `/` sends signed-in users to the products table (and others, through its guard, to /login).
-app.add_page(loading_screen, route="/", title=APP_TITLE, on_load=rx.redirect("/products", replace=True))
+# `/` sends signed-in users to the dashboard (and others, through its guard, to /login).
+app.add_page(loading_screen, route="/", title=APP_TITLE, on_load=rx.redirect("/dashboard", replace=True))
 for module in domain_modules("ui"):
     module.register(app)
 pages.register(app)  # the 404 page

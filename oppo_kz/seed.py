@@ -45,8 +45,24 @@ def seed(
     if demo:
         session.flush()
         report.demo = seed_demo(session, now=utcnow())
+        _seed_switched_on(session)
     session.commit()
     return report
+
+
+def _seed_switched_on(session: Session) -> None:
+    """The demo data of the modules whose switch is on (bonus rules and a closed month, announcements)."""
+    from oppo_kz.domains import domain_enabled
+
+    if domain_enabled("bonuses"):
+        from oppo_kz.bonuses.seed_data import seed_bonuses
+
+        session.flush()
+        seed_bonuses(session, now=utcnow())
+    if domain_enabled("messages"):
+        from oppo_kz.messages.seed_data import seed_messages
+
+        seed_messages(session, now=utcnow())
 
 
 def is_empty(*, session: Session) -> bool:

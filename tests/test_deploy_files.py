@@ -34,3 +34,27 @@ def test_env_example_documents_every_setting() -> None:
     text = (ROOT / ".env.example").read_text()
     names = {line.split("=")[0].lstrip("# ").strip() for line in text.splitlines() if "=" in line}
     assert CONTRACT_SETTINGS | {"PORT"} <= names
+
+
+def test_no_local_environment_is_tracked_or_left_unignored() -> None:
+    """A worktree's `.venv` symlink once got committed (`.venv/` does not match a symlink), and
+    checking it out replaced the real venv. What is machine-local stays out of git."""
+    import subprocess
+
+    tracked = subprocess.run(
+        ["git", "ls-files", "--", ".venv", ".web", ".states", "*.db"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert tracked == []
+    ignored = subprocess.run(
+        # A path that is not a directory here, as a worktree's venv symlink is not.
+        ["git", "check-ignore", "--no-index", "wt/.venv", ".web", ".states", "app.db"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.split()
+    assert ignored == ["wt/.venv", ".web", ".states", "app.db"]

@@ -4,7 +4,7 @@ Listed newest first (at, id) and per row (entity, entity_id, at) for a product's
 and by action for the filters. `actor_id` has no foreign key: entries outlive the users they name.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01 23:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0004"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

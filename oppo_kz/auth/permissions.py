@@ -25,6 +25,14 @@ class Permission(StrEnum):
     sales_update = "sales:update"
     sales_delete = "sales:delete"
     sales_review = "sales:review"
+    targets_read = "targets:read"
+    targets_manage = "targets:manage"
+    reports_read = "reports:read"
+    messages_send = "messages:send"
+    messages_read = "messages:read"
+    bonus_rules_manage = "bonus_rules:manage"
+    bonus_months_close = "bonus_months:close"
+    bonuses_read = "bonuses:read"
     audit_read = "audit:read"
 
 
@@ -32,11 +40,20 @@ class Permission(StrEnum):
 # promoter's own sales) is each domain's row-level scope (`<domain>/scope.py`), checked by the same
 # service functions.
 _P = Permission
-_EVERYONE_READS = {_P.products_read, _P.stores_read, _P.assignments_read, _P.sales_read}
+_EVERYONE_READS = {
+    _P.products_read,
+    _P.stores_read,
+    _P.assignments_read,
+    _P.sales_read,
+    _P.targets_read,
+    _P.reports_read,
+    _P.messages_read,
+    _P.bonuses_read,
+}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(Permission),
     Role.office: frozenset(Permission) - {_P.products_delete, _P.users_manage},
-    Role.supervisor: frozenset({*_EVERYONE_READS, _P.assignments_manage, _P.sales_review}),
+    Role.supervisor: frozenset({*_EVERYONE_READS, _P.assignments_manage, _P.sales_review, _P.messages_send}),
     Role.promoter: frozenset({*_EVERYONE_READS, _P.sales_create, _P.sales_update, _P.sales_delete}),
 }
 
@@ -57,6 +74,14 @@ _DESCRIPTIONS = {
     _P.sales_update: "change sales",
     _P.sales_delete: "delete sales",
     _P.sales_review: "review sales",
+    _P.targets_read: "read targets",
+    _P.targets_manage: "set targets",
+    _P.reports_read: "read reports",
+    _P.messages_send: "send messages",
+    _P.messages_read: "read messages",
+    _P.bonus_rules_manage: "manage bonus rules",
+    _P.bonus_months_close: "close bonus months",
+    _P.bonuses_read: "read bonus statements",
     _P.audit_read: "read the audit log",
 }
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
+from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from oppo_kz.api.deps import CurrentUser, ReadSession, WriteSession, oauth2_scheme, require
+from oppo_kz.api.export import Exporter, ExportFormat, list_params, streamed
 from oppo_kz.api.listing import LIST_DESCRIPTION, list_parameters
 from oppo_kz.api.openapi import errors
 from oppo_kz.api.paths import RowId
@@ -100,6 +103,25 @@ def create_product(body: ProductCreate, session: WriteSession, actor: Creator, r
     product = products.create_product(session=session, actor=actor, product_in=body)
     response.headers["Location"] = f"/api/v1/products/{product.id}"
     return with_etag(response, product)
+
+
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses=errors(400, 403),
+    description=LIST_DESCRIPTION,
+    openapi_extra={"parameters": list_parameters(products.PRODUCTS)},
+)
+def export_products(request: Request, actor: Exporter, format: ExportFormat = "csv") -> StreamingResponse:
+    """Every product the filters match (no cap), in the list's order, as CSV (UTF-8 with a BOM) or XLSX."""
+    query = products.parse_query(list_params(request))
+    actor.require(Permission.products_read)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        with session_scope() as session:
+            yield from products.export_rows(session=session, actor=actor, query=query)
+
+    return streamed(format, "products", products.PRODUCTS.output, rows())
 
 
 @router.get("/{product_id}", response_model=ProductPublic, responses=errors(404))

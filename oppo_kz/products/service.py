@@ -7,7 +7,7 @@ IMMEDIATE already), compare `version`, and commit; the mapper hooks of `products
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -68,6 +68,12 @@ def list_products(*, session: Session, actor: Principal, query: ListQuery) -> Pr
         page_size=page.query.page_size,
         pages=page.pages,
     )
+
+
+def export_rows(*, session: Session, actor: Principal, query: ListQuery) -> Iterator[tuple[Any, ...]]:
+    """Every product the query matches, in its order, as rows of `PRODUCTS.output` (for exports)."""
+    actor.require(Permission.products_read)
+    yield from listing.iterate(session, PRODUCTS, query)
 
 
 def list_products_json(*, session: Session, actor: Principal, query: ListQuery) -> bytes:

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
+from oppo_kz.bonuses.closing import ensure_open
 from oppo_kz.core.db import set_actor, utcnow
 from oppo_kz.core.errors import ConflictError, DomainError, ValidationFailedError
 from oppo_kz.lib.versioned import ExpectedVersion, check_version, load_for_update, not_found
@@ -41,6 +42,7 @@ def _review_one(
             f"Sale {sale.id} is already {sale.status.value}.",
             details={"field": "status", "status": sale.status.value},
         )
+    ensure_open(session, sale.sale_date)  # a closed month's figures never change
     # Every refusal above comes before the first change below.
     sale.status = _NEW_STATUS[action]
     sale.review_note = note or None

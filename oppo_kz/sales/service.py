@@ -8,6 +8,7 @@
 - The product and the store are active; a promoter reports for themselves, in a store they are
   assigned to on the sale date (403 otherwise); head office reports for any active promoter.
 - Only a pending sale changes or goes (409 once reviewed); a promoter changes only their own.
+- A sale dated in a month whose bonuses are closed is not created, changed or deleted (409).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlmodel import Session, col
 
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
+from oppo_kz.bonuses.closing import ensure_open
 from oppo_kz.core.config import get_settings
 from oppo_kz.core.db import set_actor, utcnow
 from oppo_kz.core.errors import ConflictError, PermissionDeniedError, ValidationFailedError
@@ -120,6 +122,7 @@ def _check(session: Session, actor: Principal, draft: _Draft, sale_id: int | Non
             f"You are not assigned to store {draft.store_id} on {sale_date.isoformat()}.",
             details={"field": "store_id", "sale_date": sale_date.isoformat()},
         )
+    ensure_open(session, sale_date)  # a closed month's sales stay as they were paid
     if draft.imei is not None:
         _ensure_imei_free(session, draft.imei, sale_id)
     unit_price = product.price if draft.unit_price is None else draft.unit_price
@@ -192,6 +195,7 @@ def _pending_own(session: Session, actor: Principal, sale_id: int) -> Sale:
             f"Sale {sale.id} is {sale.status.value}: only a pending sale can change.",
             details={"field": "status", "status": sale.status.value},
         )
+    ensure_open(session, sale.sale_date)
     return sale
 
 

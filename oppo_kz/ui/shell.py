@@ -13,6 +13,7 @@ import reflex as rx
 from reflex_components_core.core.banner import has_connection_errors
 
 from oppo_kz.auth.ui.state import AuthState
+from oppo_kz.domains import domain_modules
 from oppo_kz.lib.formatting import LANGS
 from oppo_kz.ui.components import data_attrs, icon_button
 from oppo_kz.ui.i18n import I18nState, html_lang_sync, label_of, t
@@ -163,6 +164,11 @@ def _nav_sheet() -> rx.Component:
     )  # fmt: skip
 
 
+def _domain_items() -> list[rx.Component]:
+    """What switched-on domains add to the header (the messages badge): each ui package's `HEADER`."""
+    return [item() for module in domain_modules("ui") for item in getattr(module, "HEADER", ())]
+
+
 def header() -> rx.Component:
     desk_nav = rx.el.nav(
         rx.hstack(
@@ -178,6 +184,7 @@ def header() -> rx.Component:
                 is_desktop, rx.hstack(rx.separator(orientation="vertical", size="1"), desk_nav, spacing="4")
             ),
             rx.spacer(),
+            *_domain_items(),
             _user(),
             lang_switch(),
             _logout(),

@@ -12,17 +12,21 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 
 # CONTRACT.md and CONTRACT-SALES.md "Permissions", written out: which actions each role may take
 # (which rows is each domain's scope, tested in tests/<domain>/test_scope.py).
-_READS = {"products:read", "stores:read", "assignments:read", "sales:read"}
+_READS = {
+    "products:read", "stores:read", "assignments:read", "sales:read", "targets:read", "reports:read",
+    "messages:read", "bonuses:read",
+}  # fmt: skip
 _SALES_SIDE_OFFICE = {
     "stores:create", "stores:update", "stores:delete", "assignments:manage",
-    "sales:create", "sales:update", "sales:delete", "sales:review", "audit:read",
+    "sales:create", "sales:update", "sales:delete", "sales:review", "targets:manage",
+    "messages:send", "bonus_rules:manage", "bonus_months:close", "audit:read",
 }  # fmt: skip
 CONTRACT_MATRIX = {
     "admin": _READS
     | _SALES_SIDE_OFFICE
     | {"products:create", "products:update", "products:delete", "users:manage"},
     "office": _READS | _SALES_SIDE_OFFICE | {"products:create", "products:update"},
-    "supervisor": _READS | {"assignments:manage", "sales:review"},
+    "supervisor": _READS | {"assignments:manage", "sales:review", "messages:send"},
     "promoter": _READS | {"sales:create", "sales:update", "sales:delete"},
 }
 

@@ -10,15 +10,15 @@ from oppo_kz.auth.ui.state import safe_next
 @pytest.mark.parametrize(
     ("target", "expected"),
     [
-        (None, "/products"),
-        ("", "/products"),
+        (None, "/dashboard"),
+        ("", "/dashboard"),
         ("/users", "/users"),
         ("/products?sort=-price&page=2", "/products?sort=-price&page=2"),
-        ("https://evil.example/", "/products"),
-        ("//evil.example/", "/products"),
-        ("/\\evil.example", "/products"),
-        ("/login?next=/users", "/products"),
-        ("javascript:alert(1)", "/products"),
+        ("https://evil.example/", "/dashboard"),
+        ("//evil.example/", "/dashboard"),
+        ("/\\evil.example", "/dashboard"),
+        ("/login?next=/users", "/dashboard"),
+        ("javascript:alert(1)", "/dashboard"),
     ],
 )
 def test_only_local_paths_are_followed_after_login(target: str | None, expected: str) -> None:

@@ -38,7 +38,7 @@ def test_a_wrong_password_shows_an_error_that_names_no_field(page: Page) -> None
 def test_login_shows_the_user_and_logout_ends_the_session(page: Page) -> None:
     LoginPage(page).open().sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
     shell = Shell(page)
-    expect(page).to_have_url(re.compile(r"/products/?$"))
+    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
     expect(shell.current_user).to_have_text(ADMIN_EMAIL)
     expect(shell.current_user_name).to_have_text("OPPO KZ Admin")
     expect(shell.current_role).to_have_attribute("data-role", "admin")
@@ -86,6 +86,7 @@ def test_an_admin_creates_a_user_who_can_then_sign_in(page: Page, browser) -> No
 
 def test_signing_out_in_one_tab_signs_out_the_others(page: Page) -> None:
     LoginPage(page).open().sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
+    page.goto("/products")
     expect(page.get_by_test_id("product-row").first).to_be_visible()
     other = page.context.new_page()  # same browser: the login is shared
     other.goto("/products")

@@ -138,6 +138,6 @@ def test_every_page_fits_a_phone_with_thumb_sized_controls(
     expect(page.get_by_test_id("not-found")).to_be_visible()
     check("404")
     page.get_by_test_id("not-found-home").tap()  # the way back
-    expect(page).to_have_url(re.compile(r"/products/?$"))
+    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
     page.context.close()
     assert checks == {}

@@ -34,7 +34,7 @@ def feature_flags() -> dict[str, bool]:
     return {name: bool(getattr(settings, name, False)) for name in FEATURE_FLAGS}
 
 
-def safe_next(target: str | None, default: str = "/products") -> str:
+def safe_next(target: str | None, default: str = "/dashboard") -> str:
     """Only local paths are followed after login (no open redirects)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default

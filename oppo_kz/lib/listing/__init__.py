@@ -12,7 +12,6 @@ from oppo_kz.lib.listing.query import (
     Filter,
     ListQuery,
     SortKey,
-    filter_error,
     parse_filter,
     parse_query,
     validate_query,
@@ -30,6 +29,7 @@ from oppo_kz.lib.listing.spec import (
     spec_for_table,
 )
 from oppo_kz.lib.listing.sql import FTS_MIN_CHARS, Page, Scope, aggregate, fetch_page, iterate
+from oppo_kz.lib.listing.values import filter_error
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",

@@ -8,7 +8,14 @@ import reflex as rx
 
 from oppo_kz.auth.ui.state import AuthState
 from oppo_kz.products.ui.products_state import CATEGORIES, PAGE_SIZES, SORT_CHOICES, ProductsState
-from oppo_kz.ui.components import chip_choice, data_attrs, filter_input, link_button, native_select
+from oppo_kz.ui.components import (
+    action_button,
+    chip_choice,
+    data_attrs,
+    filter_input,
+    link_button,
+    native_select,
+)
 from oppo_kz.ui.forms import labelled_field
 from oppo_kz.ui.i18n import has_text, label_of, local, page_title, t
 from oppo_kz.ui.layout import (
@@ -211,6 +218,19 @@ def _import_link() -> rx.Component:
     )
 
 
+def _export_buttons() -> list[rx.Component]:
+    return [
+        action_button(
+            t("products.export"), on_click=ProductsState.export("csv"), testid="products-export",
+            kind="secondary", icon="download",
+        ),
+        action_button(
+            t("products.export.xlsx"), on_click=ProductsState.export("xlsx"), testid="products-export-xlsx",
+            kind="ghost",
+        ),
+    ]  # fmt: skip
+
+
 def products_page() -> rx.Component:
     new = rx.cond(
         AuthState.can_create,
@@ -221,7 +241,7 @@ def products_page() -> rx.Component:
         testid="products-total",
     )  # fmt: skip
     return rx.vstack(
-        page_header(t("products.title"), _import_link(), new),
+        page_header(t("products.title"), _import_link(), *_export_buttons(), new),
         list_toolbar(
             search=_search, filters=_filters, active=ProductsState.active_filters,
             clear=ProductsState.clear_filters, phone_extra=_sort_menu, prefix="products",

@@ -18,6 +18,7 @@ from oppo_kz.lib import formatting
 from oppo_kz.lib.listing import Filter, ListQuery, SortKey
 from oppo_kz.products import service as products
 from oppo_kz.products.models import Category, ProductPublic, ProductsPage
+from oppo_kz.ui.export import export_download
 from oppo_kz.ui.format import memory, parse_whole_number
 from oppo_kz.ui.i18n import I18nState, Texts, no_texts, texts
 from oppo_kz.ui.live import LiveFeed
@@ -265,6 +266,14 @@ class ProductsState(rx.State):
         if view == current:
             return None
         return rx.redirect(view.url())
+
+    @rx.event
+    async def export(self, fmt: str):
+        """Download every product the table's filters, search and sort match (not only this page)."""
+        actor = await actor_or_login(self)
+        if not isinstance(actor, Principal):
+            return actor
+        return export_download(actor, "/api/v1/products/export", self._view.query(), fmt, "products")
 
     @rx.event
     def set_q(self, value: str):

@@ -302,6 +302,46 @@ def _page_header() -> rx.Component:
     )  # fmt: skip
 
 
+def _select_all_on_phone() -> rx.Component:
+    """On a phone the column header is hidden, so selecting every row gets its own line."""
+    return rx.cond(
+        SalesState.can_review & (SalesState.rows.length() > 0),
+        rx.hstack(
+            rx.el.input(
+                type="checkbox",
+                on_change=lambda _checked: SalesState.select_all(),
+                aria_label=t("sales.select_all"),
+                data_testid="sales-select-all",
+                style={"width": "22px", "height": "22px"},
+            ),
+            rx.text(t("sales.select_all"), size="1", color_scheme="gray"),
+            padding="8px 12px",
+            display=rx.breakpoints(initial="flex", md="none"),
+        ),
+    )
+
+
+def _empty() -> rx.Component:
+    return rx.cond(
+        SalesState.loaded & (SalesState.total == 0),
+        rx.cond(
+            SalesState.filter_count > 0,
+            empty_state(
+                "search-x",
+                t("sales.no_matches"),
+                action_button(
+                    t("common.clear_filters"),
+                    on_click=SalesState.clear_filters,
+                    testid="sales-empty-clear",
+                    kind="secondary",
+                ),
+                testid="sales-empty",
+            ),
+            empty_state("receipt", t("sales.empty"), testid="sales-empty"),
+        ),
+    )
+
+
 def sales_page() -> rx.Component:
     return rx.vstack(
         _page_header(),
@@ -316,21 +356,7 @@ def sales_page() -> rx.Component:
         _messages(),
         rx.box(
             _header(),
-            rx.cond(
-                SalesState.can_review & (SalesState.rows.length() > 0),
-                rx.hstack(
-                    rx.el.input(
-                        type="checkbox",
-                        on_change=lambda _checked: SalesState.select_all(),
-                        aria_label=t("sales.select_all"),
-                        data_testid="sales-select-all",
-                        style={"width": "22px", "height": "22px"},
-                    ),
-                    rx.text(t("sales.select_all"), size="1", color_scheme="gray"),
-                    padding="8px 12px",
-                    display=rx.breakpoints(initial="flex", md="none"),
-                ),
-            ),
+            _select_all_on_phone(),
             rx.foreach(SalesState.rows, _row),
             role="table",
             aria_label=t("sales.title"),
@@ -341,24 +367,7 @@ def sales_page() -> rx.Component:
             overflow="hidden",
             data_testid="sales-table",
         ),
-        rx.cond(
-            SalesState.loaded & (SalesState.total == 0),
-            rx.cond(
-                SalesState.filter_count > 0,
-                empty_state(
-                    "search-x",
-                    t("sales.no_matches"),
-                    action_button(
-                        t("common.clear_filters"),
-                        on_click=SalesState.clear_filters,
-                        testid="sales-empty-clear",
-                        kind="secondary",
-                    ),
-                    testid="sales-empty",
-                ),
-                empty_state("receipt", t("sales.empty"), testid="sales-empty"),
-            ),
-        ),
+        _empty(),
         _pager(),
         _bulk_review(),
         spacing="4",

@@ -1,0 +1,15 @@
+"""The messages module switched on for its tests (tests/messages/test_switch.py tries both ways)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.switches import switched
+
+
+@pytest.fixture(autouse=True)
+def _messages_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    with switched(monkeypatch, ENABLE_MESSAGES=True):
+        yield
