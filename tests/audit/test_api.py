@@ -229,3 +229,18 @@ def test_targets_are_audited_through_their_tracking_alone(client: Any, world: Wo
     assert [e["action"] for e in found] == ["delete", "update", "create"]
     assert found[1]["changes"] == {"units": [40, 45]}
     assert (found[1]["actor_id"], found[0]["actor_id"]) == (world["office"], world["admin"])
+
+
+def test_closing_a_bonus_month_is_audited_as_close(client: Any, world: World) -> None:
+    from oppo_kz.bonuses import service as bonuses
+
+    actor = Principal(id=world["office"], email="office@oppo.kz", full_name="O", role=Role.office)
+    with session_scope(write=True) as session:
+        bonuses.close_month(session=session, actor=actor, month="2025-01")
+    (entry,) = entries(client, world, action="close")
+    assert (entry["entity"], entry["entity_id"], entry["changes"]) == (
+        "bonus_rule",
+        None,
+        {"month": [None, "2025-01"]},
+    )
+    assert (entry["actor_id"], entry["actor_email"]) == (world["office"], "office@oppo.kz")
