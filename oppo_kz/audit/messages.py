@@ -31,6 +31,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "products.import.errors": "Файл не импортирован: исправьте ошибки",
         "products.import.row": "Строка {row}",
         "products.import.no_file": "Выберите файл",
+        "error.payload_too_large": "Файл слишком большой: не больше 10 МБ.",
     },
     "kk": {
         "audit.history.title": "Өзгерістер тарихы",
@@ -61,6 +62,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "products.import.errors": "Файл импортталмады: қателерді түзетіңіз",
         "products.import.row": "{row}-жол",
         "products.import.no_file": "Файлды таңдаңыз",
+        "error.payload_too_large": "Файл тым үлкен: 10 МБ-тан аспауы керек.",
     },
     "en": {
         "audit.history.title": "History",
@@ -91,5 +93,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "products.import.errors": "The file was not imported: fix the errors",
         "products.import.row": "Row {row}",
         "products.import.no_file": "Choose a file",
+        "error.payload_too_large": "The file is too large: 10 MB at most.",
     },
 }

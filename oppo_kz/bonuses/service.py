@@ -24,6 +24,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from oppo_kz.assignments.models import Assignment
+from oppo_kz.audit.log import record
+from oppo_kz.audit.models import AuditAction
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
 from oppo_kz.bonuses.models import (
@@ -312,6 +314,14 @@ def close_month(*, session: Session, actor: Principal, month: str) -> MonthInfo:
             f"The month {month} is already closed.", details={"field": "month", "month": month}
         )
     row = freeze_month(session, month, closed_by_id=actor.id)
+    # The audit log's `close`: no row of an audited table changes, so it is recorded by itself.
+    record(
+        session,
+        action=AuditAction.close,
+        entity="bonus_rule",
+        entity_id=None,
+        changes={"month": [None, month]},
+    )
     session.commit()
     return month_info(row, month)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -88,14 +87,17 @@ def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # a damaged workbook raises anything from zipfile, XML or openpyxl
         raise _file_error(f"The XLSX workbook cannot be read ({type(exc).__name__}).") from None
     try:
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
+        if not workbook.worksheets:
             return
-        for row in sheet.iter_rows(values_only=True):
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
             yield list(row)
+    except ValidationFailedError:
+        raise
+    except Exception as exc:  # damaged sheet XML shows only while reading
+        raise _file_error(f"The XLSX workbook cannot be read ({type(exc).__name__}).") from None
     finally:
         workbook.close()
 
@@ -271,11 +273,18 @@ def _plans(session: Session, rows: list[_Row]) -> list[_Plan]:
 
 
 def _write(session: Session, plans: list[_Plan], result: ImportResult) -> None:
+    # Every SKU was looked up (and the existing rows locked) by `_plans`: no query per row, and one
+    # flush at the end writes every row, its audit entry and its event data in batches.
+    with session.no_autoflush:
+        _write_rows(session, plans, result)
+
+
+def _write_rows(session: Session, plans: list[_Plan], result: ImportResult) -> None:
     for row, plan, product in plans:
         try:
             if product is None:
                 assert isinstance(plan, ProductCreate)
-                add_product(session, plan)
+                add_product(session, plan, sku_checked=True)
                 result.created += 1
                 continue
             assert isinstance(plan, dict)
@@ -307,7 +316,7 @@ def import_products(
     rows = read_rows(content)
     if not rows:
         raise _file_error("The file has a header row but no data rows.")
-    result = ImportResult(created=0, updated=0, unchanged=0, dry_run=dry_run)
+    result = ImportResult(created=0, updated=0, unchanged=0)
     _write(session, _plans(session, rows), result)
     if dry_run:
         session.flush()  # what the database would refuse is refused now too

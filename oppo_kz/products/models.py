@@ -203,4 +203,3 @@ class ImportResult(SQLModel):
     updated: int
     unchanged: int
     errors: list[dict[str, Any]] = []
-    dry_run: bool = False

@@ -130,10 +130,12 @@ def create_product(*, session: Session, actor: Principal, product_in: ProductCre
     return product
 
 
-def add_product(session: Session, product_in: ProductCreate) -> Product:
-    """Add a product to the session's transaction (the caller commits); `ConflictError` on a taken SKU."""
+def add_product(session: Session, product_in: ProductCreate, *, sku_checked: bool = False) -> Product:
+    """Add a product to the session's transaction (the caller commits); `ConflictError` on a taken SKU
+    (`sku_checked`: the caller looked the SKUs up already; the unique constraint still guards them)."""
     data = product_in.model_dump(include=set(ProductCreate.model_fields))
-    _ensure_sku_free(session, data["sku"])
+    if not sku_checked:
+        _ensure_sku_free(session, data["sku"])
     product = Product(**data)
     session.add(product)
     return product

@@ -213,3 +213,34 @@ def test_the_log_takes_the_filter_grammar(client: Any, world: World) -> None:
         client.get(AUDIT, params={"sort": "changes"}, headers=world.h("office")), 400, "invalid_sort"
     )
     assert DEFAULT_PASSWORD not in json.dumps(entries(client, world))
+
+
+def test_targets_are_audited_through_their_tracking_alone(client: Any, world: World) -> None:
+    created = client.post(
+        "/api/v1/targets",
+        json={"month": "2026-11", "store_id": world["a1"], "units": 40, "amount": 8_000_000},
+        headers=world.h("office"),
+    )
+    assert created.status_code == 201, created.text
+    tid = created.json()["id"]
+    client.patch(f"/api/v1/targets/{tid}", json={"units": 45}, headers=world.h("office"))
+    assert client.delete(f"/api/v1/targets/{tid}", headers=world.h("admin")).status_code == 204
+    found = entries(client, world, entity="target", entity_id=tid)
+    assert [e["action"] for e in found] == ["delete", "update", "create"]
+    assert found[1]["changes"] == {"units": [40, 45]}
+    assert (found[1]["actor_id"], found[0]["actor_id"]) == (world["office"], world["admin"])
+
+
+def test_closing_a_bonus_month_is_audited_as_close(client: Any, world: World) -> None:
+    from oppo_kz.bonuses import service as bonuses
+
+    actor = Principal(id=world["office"], email="office@oppo.kz", full_name="O", role=Role.office)
+    with session_scope(write=True) as session:
+        bonuses.close_month(session=session, actor=actor, month="2025-01")
+    (entry,) = entries(client, world, action="close")
+    assert (entry["entity"], entry["entity_id"], entry["changes"]) == (
+        "bonus_rule",
+        None,
+        {"month": [None, "2025-01"]},
+    )
+    assert (entry["actor_id"], entry["actor_email"]) == (world["office"], "office@oppo.kz")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from oppo_kz.products.ui.product_history_state import entry_row, shown_value
 from oppo_kz.ui.i18n import tr
@@ -11,9 +12,7 @@ NBSP = "\u00a0"
 AT = datetime(2026, 12, 1, 10, 5, tzinfo=UTC)
 
 
-def _entry(
-    action: str, changes: dict[str, list[object]], email: str | None = "office@oppo.kz"
-) -> dict[str, object]:
+def _entry(action: str, changes: dict[str, Any], email: str | None = "office@oppo.kz") -> dict[str, Any]:
     return {"id": 7, "action": action, "actor_email": email, "at": AT, "changes": changes}
 
 

@@ -205,6 +205,19 @@ def _empty_states() -> rx.Component:
     )  # fmt: skip
 
 
+def _import_link() -> rx.Component:
+    return rx.cond(
+        AuthState.can_create,
+        link_button(
+            t("products.import"),
+            href="/products/import",
+            testid="products-import",
+            kind="secondary",
+            icon="file-up",
+        ),
+    )
+
+
 def _export_buttons() -> list[rx.Component]:
     return [
         action_button(
