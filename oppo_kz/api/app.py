@@ -98,24 +98,11 @@ class ApiGate:
                 scope, receive, send
             )
             return
-        length: bytes | None = None
-        chunked = origin = False
-        for name, value in scope.get("headers", ()):
-            if name == b"content-length":
-                length = value
-            elif name == b"transfer-encoding":
-                chunked = b"chunked" in value.lower()
-            elif name == b"origin":
-                origin = True
-        if length is not None:
-            try:
-                declared: int | None = int(length)
-            except ValueError:
-                declared = None
-            if declared is not None and declared > MAX_BODY_BYTES:
-                await _too_large(scope, receive, send)
-                return
-        elif chunked:
+        declared, chunked, origin = _body_headers(scope)
+        if declared is not None and declared > MAX_BODY_BYTES:
+            await _too_large(scope, receive, send)
+            return
+        if declared is None and chunked:
             buffered = await _buffer_body(scope, receive, send)
             if buffered is None:
                 return
@@ -137,6 +124,24 @@ class ApiGate:
                 raise
             logger.error("unhandled error on %s %s", scope.get("method"), scope.get("path"), exc_info=exc)
             await internal_error_response()(scope, receive, send)
+
+
+def _body_headers(scope: Scope) -> tuple[int | None, bool, bool]:
+    """The declared Content-Length (None: none, or unreadable), whether the body is chunked, and
+    whether the request names an Origin."""
+    length: bytes | None = None
+    chunked = origin = False
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            length = value
+        elif name == b"transfer-encoding":
+            chunked = b"chunked" in value.lower()
+        elif name == b"origin":
+            origin = True
+    try:
+        return (int(length) if length is not None else None), chunked, origin
+    except ValueError:
+        return None, chunked, origin
 
 
 async def _buffer_body(scope: Scope, receive: Receive, send: Send) -> Receive | None:
@@ -179,8 +184,10 @@ async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
 
 def is_api_path(path: str) -> bool:
     """Whether FastAPI answers this path: /api/v1, anything under it, and odd spellings of it."""
-    return path == API_PREFIX or path.startswith(API_PREFIX + "/") or (
-        path.startswith(API_PREFIX) and odd_path(path)
+    return (
+        path == API_PREFIX
+        or path.startswith(API_PREFIX + "/")
+        or (path.startswith(API_PREFIX) and odd_path(path))
     )
 
 
