@@ -23,17 +23,20 @@ logger = logging.getLogger("oppo_kz.api")
 
 
 class Api(FastAPI):
-    """FastAPI with one middleware of ours in front of its exception mapping, and nothing else.
+    """FastAPI with one middleware of ours in front of its exception mapping.
 
     FastAPI's own stack is ServerErrorMiddleware, exception telemetry and a body-limit layer around the
     user middleware; `ApiGate` does what those did for us (a crash becomes the contract's 500, one
-    body limit), so each request passes three layers instead of eight.
+    body limit), so each request passes three layers instead of eight. Middleware added with
+    `add_middleware` still runs, between the gate and the exception mapping.
     """
 
     def build_middleware_stack(self) -> ASGIApp:
         handlers = {k: v for k, v in self.exception_handlers.items() if k not in (500, Exception)}
         app: ASGIApp = AsyncExitStackMiddleware(self.router)
         app = ExceptionMiddleware(app, handlers=handlers, debug=self.debug)
+        for cls, args, kwargs in reversed(self.user_middleware):  # `add_middleware` still works
+            app = cls(app, *args, **kwargs)
         return ApiGate(app, cors_origins=get_settings().allowed_origins)
 
 

@@ -236,3 +236,29 @@ def test_a_connection_the_server_closed_is_replaced_without_an_error(pg_url: str
     assert response.status_code == 200, response.text
     assert connects  # the dead connection was noticed on checkout and replaced
     _truncate()
+
+
+def test_middleware_added_to_the_api_still_runs(db: str) -> None:
+    from fastapi.testclient import TestClient
+    from starlette.types import Message, Receive, Scope, Send
+
+    from oppo_kz.api.app import create_api
+
+    class Marker:
+        def __init__(self, app: Any) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            async def marked(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    message["headers"] = [*message.get("headers", []), (b"x-marker", b"1")]
+                await send(message)
+
+            await self.app(scope, receive, marked)
+
+    api = create_api()
+    api.add_middleware(Marker)
+    with TestClient(api) as client:
+        response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.headers["x-marker"] == "1"
