@@ -24,7 +24,7 @@ from fastapi import FastAPI, Request, Response
 from psycopg.rows import dict_row
 
 POOL_SIZE = 16
-SQL: dict[str, Any] = json.loads(open(os.environ["CEILING_SQL"]).read())  # noqa: PTH123, SIM115
+SQL: dict[str, Any] = json.loads(open(os.environ["CEILING_SQL"]).read())  # noqa: SIM115
 pool: asyncio.Queue[psycopg.AsyncConnection[Any]] = asyncio.Queue()
 
 

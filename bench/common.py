@@ -95,7 +95,12 @@ class Server:
 
 
 def start_server(
-    database_url: str, workdir: Path, *, ui: bool = False, root: Path = ROOT, extra_env: dict[str, str] | None = None
+    database_url: str,
+    workdir: Path,
+    *,
+    ui: bool = False,
+    root: Path = ROOT,
+    extra_env: dict[str, str] | None = None,
 ) -> Server:
     """The production server on a free port: API only, or with the UI (built first, in .web-bench).
 

@@ -30,7 +30,6 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -69,7 +68,7 @@ def lua(route: str, token: str, n: int) -> str:
             + 'wrk.method = "PATCH"\nwrk.headers["Content-Type"] = "application/json"\n'
             + "request = function()\n"
             + f'  return wrk.format(nil, "/api/v1/products/" .. math.random(1, {n}), nil,'
-            + ' \'{"stock": \' .. math.random(0, 500) .. \'}\')\nend\n'
+            + " '{\"stock\": ' .. math.random(0, 500) .. '}')\nend\n"
         )
     if "{id}" in path:
         return auth + (
@@ -162,7 +161,9 @@ def wrk(target: Target, route: str, n: int, duration: int, workdir: Path) -> Res
 def _pg_admin(pg: ThrowawayPostgres, sql: str) -> None:
     import psycopg
 
-    with psycopg.connect(f"host=127.0.0.1 port={pg.port} user=postgres dbname=postgres", autocommit=True) as c:
+    with psycopg.connect(
+        f"host=127.0.0.1 port={pg.port} user=postgres dbname=postgres", autocommit=True
+    ) as c:
         c.execute(sql)
         c.execute("SELECT pg_reload_conf()")
 
@@ -211,7 +212,9 @@ def bench_postgresql(args: argparse.Namespace, workdir: Path) -> None:
         for round_no in range(args.rounds):
             for route in ROUTES:
                 for t in targets if round_no % 2 == 0 else reversed(targets):
-                    results.setdefault((t.name, route), []).append(wrk(t, route, args.n, args.duration, workdir))
+                    results.setdefault((t.name, route), []).append(
+                        wrk(t, route, args.n, args.duration, workdir)
+                    )
             print(f"  round {round_no + 1}/{args.rounds} done")
         _print_ratios(targets, results)
         print("\nPostgreSQL sessions opened during 10 s of GET by id at 16 connections:")
@@ -224,8 +227,10 @@ def bench_postgresql(args: argparse.Namespace, workdir: Path) -> None:
 
 
 def _print_ratios(targets: list[Target], results: dict[tuple[str, str], list[Result]]) -> None:
-    print(f"\n16 connections, median of rounds; ratios are per round, then the median")
-    print(f"{'route':<15}{'server':<9}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'errors':>7}{'/ceiling':>10}{'/health':>9}")
+    print("\n16 connections, median of rounds; ratios are per round, then the median")
+    print(
+        f"{'route':<15}{'server':<9}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'errors':>7}{'/ceiling':>10}{'/health':>9}"
+    )
     for route in ROUTES:
         for t in targets:
             runs = results[(t.name, route)]

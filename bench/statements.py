@@ -34,7 +34,9 @@ ROUTES = (
     ("GET /products (deep page)", "GET", f"/api/v1/products?{FILTERED}&page=500", None),
     ("PATCH /products/{id}", "PATCH", "/api/v1/products/9", {"stock": 5}),
 )
-_LINE = re.compile(r"^\S+ \S+ \S+ \[(?P<pid>\d+)\] (?P<app>\S*) LOG:  (?:statement|execute [^:]*): (?P<sql>.*)$")
+_LINE = re.compile(
+    r"^\S+ \S+ \S+ \[(?P<pid>\d+)\] (?P<app>\S*) LOG:  (?:statement|execute [^:]*): (?P<sql>.*)$"
+)
 
 
 def _admin_conn(pg: ThrowawayPostgres) -> psycopg.Connection:
@@ -54,7 +56,7 @@ def _logging(pg: ThrowawayPostgres, on: bool) -> None:
 
 def _marker(pg: ThrowawayPostgres, text: str) -> None:
     with _admin_conn(pg) as conn:
-        conn.execute(f"SELECT 'marker:{text}'")  # noqa: S608 - our own constant
+        conn.execute(f"SELECT 'marker:{text}'")
 
 
 def count(
@@ -77,7 +79,9 @@ def count(
     for name, _method, _path, _body in ROUTES:
         start = next(i for i, line in enumerate(log) if f"marker:{label}:{name}'" in line)
         end = next(i for i in range(start, len(log)) if f"marker:{label}:end'" in log[i])
-        statements = [m["sql"] for line in log[start:end] if (m := _LINE.match(line)) and m["app"] == "oppo_kz"]
+        statements = [
+            m["sql"] for line in log[start:end] if (m := _LINE.match(line)) and m["app"] == "oppo_kz"
+        ]
         shapes: dict[str, int] = {}
         for sql in statements:
             shape = re.sub(r"\s+", " ", sql)[: None if full else 110]

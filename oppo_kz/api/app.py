@@ -25,17 +25,20 @@ logger = logging.getLogger("oppo_kz.api")
 
 
 class Api(FastAPI):
-    """FastAPI with one middleware of ours in front of its exception mapping, and nothing else.
+    """FastAPI with one middleware of ours in front of its exception mapping.
 
     FastAPI's own stack is ServerErrorMiddleware, exception telemetry and a body-limit layer around the
     user middleware; `ApiGate` does what those did for us (a crash becomes the contract's 500, one
-    body limit), so each request passes three layers instead of eight.
+    body limit), so each request passes three layers instead of eight. Middleware added with
+    `add_middleware` still runs, between the gate and the exception mapping.
     """
 
     def build_middleware_stack(self) -> ASGIApp:
         handlers = {k: v for k, v in self.exception_handlers.items() if k not in (500, Exception)}
         app: ASGIApp = AsyncExitStackMiddleware(self.router)
         app = ExceptionMiddleware(app, handlers=handlers, debug=self.debug)
+        for cls, args, kwargs in reversed(self.user_middleware):  # `add_middleware` still works
+            app = cls(app, *args, **kwargs)
         return ApiGate(app, cors_origins=get_settings().allowed_origins)
 
 
@@ -65,10 +68,10 @@ class ApiGate:
     """The API's one middleware: strict paths, one body limit, CORS when asked, crashes answered.
 
     - A path with a control character is answered 404 (a socket is closed 1008): see api/paths.py.
-    - A body over MAX_BODY_BYTES (LARGER_BODIES for the few routes that take files) is refused with 413 in the contract's shape. A declared
-      Content-Length is judged before anything is read; a chunked body is read up to the limit (so
-      at most 1 MiB is ever buffered) and then handed on as it came; a request with neither has no
-      body and passes untouched.
+    - A body over MAX_BODY_BYTES (LARGER_BODIES for the few routes that take files) is refused with
+      413 in the contract's shape. A declared Content-Length is judged before anything is read; a
+      chunked body is read up to the limit and then handed on as it came; a request with neither
+      has no body and passes untouched.
     - Only a request with an `Origin` header goes through CORS (the browser's; curl and servers
       send none).
     - A crash becomes a 500 in the contract's body, and the exception ends here. Starlette's own
@@ -101,24 +104,11 @@ class ApiGate:
             )
             return
         limit = LARGER_BODIES.get(path, MAX_BODY_BYTES)
-        length: bytes | None = None
-        chunked = origin = False
-        for name, value in scope.get("headers", ()):
-            if name == b"content-length":
-                length = value
-            elif name == b"transfer-encoding":
-                chunked = b"chunked" in value.lower()
-            elif name == b"origin":
-                origin = True
-        if length is not None:
-            try:
-                declared: int | None = int(length)
-            except ValueError:
-                declared = None
-            if declared is not None and declared > limit:
-                await _too_large(scope, receive, send, limit)
-                return
-        elif chunked:
+        declared, chunked, origin = _body_headers(scope)
+        if declared is not None and declared > limit:
+            await _too_large(scope, receive, send, limit)
+            return
+        if declared is None and chunked:
             buffered = await _buffer_body(scope, receive, send, limit)
             if buffered is None:
                 return
@@ -140,6 +130,24 @@ class ApiGate:
                 raise
             logger.error("unhandled error on %s %s", scope.get("method"), scope.get("path"), exc_info=exc)
             await internal_error_response()(scope, receive, send)
+
+
+def _body_headers(scope: Scope) -> tuple[int | None, bool, bool]:
+    """The declared Content-Length (None: none, or unreadable), whether the body is chunked, and
+    whether the request names an Origin."""
+    length: bytes | None = None
+    chunked = origin = False
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            length = value
+        elif name == b"transfer-encoding":
+            chunked = b"chunked" in value.lower()
+        elif name == b"origin":
+            origin = True
+    try:
+        return (int(length) if length is not None else None), chunked, origin
+    except ValueError:
+        return None, chunked, origin
 
 
 async def _buffer_body(scope: Scope, receive: Receive, send: Send, limit: int) -> Receive | None:

@@ -219,65 +219,76 @@ class FairLock:
                 self._held = False
 
 
-def _configure_sqlite(engine: Engine) -> None:
-    # SQLite has one writer at a time; this process's writers queue for it here, first come first
-    # served, rather than in SQLite's busy handler (which polls with growing sleeps). A transaction
-    # may end on another thread than it began, so the lock is not tied to a thread.
-    writer = FairLock()
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event below issue BEGIN itself.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    # Per connection: a 16 MiB page cache and a 128 MiB memory map (the mapped pages are the
+    # OS page cache, shared by every connection to the file).
+    cursor.execute("PRAGMA cache_size=-16384")
+    cursor.execute("PRAGMA temp_store=MEMORY")
+    cursor.execute("PRAGMA mmap_size=134217728")
+    cursor.close()
+    # SQLite's lower()/LIKE fold ASCII only; searches for Kazakh or Russian text need this.
+    dbapi_connection.create_function("oppo_casefold", 1, _casefold, deterministic=True)
 
-    def release(info: dict[str, Any]) -> None:
+
+class _SqliteWriters:
+    """This process's SQLite writers, queued first come first served before `BEGIN IMMEDIATE`.
+
+    SQLite has one writer at a time; waiting here instead of in SQLite's busy handler (which polls
+    with growing sleeps) hands the lock over the moment it is free. A transaction may end on another
+    thread than it began, so the lock is not tied to a thread.
+    """
+
+    def __init__(self) -> None:
+        self.lock = FairLock()
+
+    def release(self, info: dict[str, Any]) -> None:
         if info.pop(_HOLDS_WRITER, False):
-            writer.release()
+            self.lock.release()
 
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy's "begin" event below issue BEGIN itself.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        # Per connection: a 16 MiB page cache and a 128 MiB memory map (the mapped pages are the
-        # OS page cache, shared by every connection to the file).
-        cursor.execute("PRAGMA cache_size=-16384")
-        cursor.execute("PRAGMA temp_store=MEMORY")
-        cursor.execute("PRAGMA mmap_size=134217728")
-        cursor.close()
-        # SQLite's lower()/LIKE fold ASCII only; searches for Kazakh or Russian text need this.
-        dbapi_connection.create_function("oppo_casefold", 1, _casefold, deterministic=True)
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
+    def begin(self, conn: Any) -> None:
         options = conn.get_execution_options()
-        if options.get(_READ):
-            return  # each SELECT is its own implicit transaction
-        if not options.get(_WRITE):
+        if options.get(_WRITE):
+            self._begin_write(conn)
+        elif not options.get(_READ):  # a read-only session: each SELECT is its own transaction
             conn.exec_driver_sql("BEGIN DEFERRED")
-            return
+
+    def _begin_write(self, conn: Any) -> None:
         # Bounded like the busy timeout: a writer that never released (a leaked connection) makes the
         # others fall back to SQLite's own queueing instead of waiting forever.
-        if writer.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        if self.lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
             conn.info[_HOLDS_WRITER] = True
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except BaseException:
-            release(conn.info)
+            self.release(conn.info)
             raise
 
-    # A session hands its connection back to the pool right after COMMIT or ROLLBACK (and a
-    # Core `engine.begin()` block at its end): the next writer goes in then.
-    @event.listens_for(engine.pool, "reset")
-    def _on_reset(_dbapi_connection: Any, record: Any, _reset_state: Any) -> None:
-        release(record.info)
+    # A session hands its connection back to the pool right after COMMIT or ROLLBACK (and a Core
+    # `engine.begin()` block at its end): the next writer goes in then.
+    def on_reset(self, _dbapi_connection: Any, record: Any, _reset_state: Any) -> None:
+        self.release(record.info)
 
-    @event.listens_for(engine.pool, "checkin")
-    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
-        release(record.info)
+    def on_checkin(self, _dbapi_connection: Any, record: Any) -> None:
+        self.release(record.info)
 
-    @event.listens_for(engine.pool, "invalidate")
-    def _on_invalidate(_dbapi_connection: Any, record: Any, _exception: Any) -> None:
-        release(record.info)
+    def on_invalidate(self, _dbapi_connection: Any, record: Any, _exception: Any) -> None:
+        self.release(record.info)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    writers = _SqliteWriters()
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", writers.begin)
+    event.listen(engine.pool, "reset", writers.on_reset)
+    event.listen(engine.pool, "checkin", writers.on_checkin)
+    event.listen(engine.pool, "invalidate", writers.on_invalidate)
 
 
 def _configure_postgresql(engine: Engine) -> None:

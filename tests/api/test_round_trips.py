@@ -7,6 +7,7 @@ otherwise), both when a session ends one and when the pool resets a returned con
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,20 +45,19 @@ class Trips:
         return [s for s in self.statements if s.split()[0].upper() in ("BEGIN", "COMMIT", "ROLLBACK")]
 
 
-@pytest.fixture
-def trips(db: str) -> Iterator[Trips]:
+def _counting_end(seen: Trips, kind: str) -> Any:
+    def listener(conn: Any, *_args: Any) -> None:
+        if _in_transaction(conn.connection.dbapi_connection):
+            seen.statements.append(kind)
+
+    return listener
+
+
+def _listeners(seen: Trips) -> list[tuple[Any, str, Any]]:
     engine = get_engine()
-    seen = Trips()
 
     def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         seen.statements.append(statement.strip())
-
-    def on_end(kind: str) -> Any:
-        def listener(conn: Any, *_args: Any) -> None:
-            if _in_transaction(conn.connection.dbapi_connection):
-                seen.statements.append(kind)
-
-        return listener
 
     def on_reset(dbapi_connection: Any, _record: Any, _state: Any) -> None:
         if _in_transaction(dbapi_connection):
@@ -69,14 +69,20 @@ def trips(db: str) -> Iterator[Trips]:
     def on_connect(*_args: Any) -> None:
         seen.connects += 1
 
-    listeners = [
+    return [
         (engine, "before_cursor_execute", on_execute),
-        (engine, "commit", on_end("COMMIT")),
-        (engine, "rollback", on_end("ROLLBACK")),
+        (engine, "commit", _counting_end(seen, "COMMIT")),
+        (engine, "rollback", _counting_end(seen, "ROLLBACK")),
         (engine.pool, "reset", on_reset),
         (engine.pool, "checkout", on_checkout),
         (engine.pool, "connect", on_connect),
     ]
+
+
+@pytest.fixture
+def trips(db: str) -> Iterator[Trips]:
+    seen = Trips()
+    listeners = _listeners(seen)
     for target, name, fn in listeners:
         event.listen(target, name, fn)
     yield seen
@@ -112,7 +118,8 @@ def test_an_authenticated_get_is_at_most_two_queries_and_no_transaction(client, 
     assert again.status_code == 200
     assert len(trips.queries) == 1, trips.statements  # the login was checked moments ago
     assert trips.ends() == [], trips.statements
-    assert trips.checkouts == 1 and trips.connects == 0
+    assert trips.checkouts == 1
+    assert trips.connects == 0
 
 
 def test_a_list_page_is_at_most_two_queries_and_no_transaction(client, headers_for, trips) -> None:
@@ -140,8 +147,10 @@ def test_a_write_stays_one_transaction(client, admin_headers, trips) -> None:
 
     assert response.status_code == 200, response.text
     ends = trips.ends()
-    assert ends[0].upper().startswith("BEGIN") and ends[-1] == "COMMIT", trips.statements
-    assert ends.count("COMMIT") == 1 and "ROLLBACK" not in ends
+    assert ends[0].upper().startswith("BEGIN"), trips.statements
+    assert ends[-1] == "COMMIT", trips.statements
+    assert ends.count("COMMIT") == 1
+    assert "ROLLBACK" not in ends
     assert any(s.upper().startswith("UPDATE PRODUCTS") for s in trips.statements)
 
 
@@ -186,7 +195,9 @@ def test_cached_logins_see_logout_revocation_and_role_change_at_once(db: str, cl
     fresh = login(user.email)
     headers = {"Authorization": f"Bearer {fresh['access_token']}"}
     assert client.get(path, headers=headers).status_code == 200
-    assert client.post("/api/v1/auth/logout", json={"refresh_token": fresh["refresh_token"]}).status_code == 204
+    assert (
+        client.post("/api/v1/auth/logout", json={"refresh_token": fresh["refresh_token"]}).status_code == 204
+    )
     assert client.get(path, headers=headers).status_code == 401
 
 
@@ -212,9 +223,42 @@ def test_a_connection_the_server_closed_is_replaced_without_an_error(pg_url: str
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE application_name = 'oppo_kz' AND pid <> pg_backend_pid()"
         )
+        for _ in range(100):  # termination is asynchronous: wait until the backends are gone
+            left = admin.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'oppo_kz'"
+            ).fetchone()
+            if left == (0,):
+                break
+            time.sleep(0.05)
 
     response = client.get(path, headers=headers)
 
     assert response.status_code == 200, response.text
     assert connects  # the dead connection was noticed on checkout and replaced
     _truncate()
+
+
+def test_middleware_added_to_the_api_still_runs(db: str) -> None:
+    from fastapi.testclient import TestClient
+    from starlette.types import Message, Receive, Scope, Send
+
+    from oppo_kz.api.app import create_api
+
+    class Marker:
+        def __init__(self, app: Any) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            async def marked(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    message["headers"] = [*message.get("headers", []), (b"x-marker", b"1")]
+                await send(message)
+
+            await self.app(scope, receive, marked)
+
+    api = create_api()
+    api.add_middleware(Marker)
+    with TestClient(api) as client:
+        response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    assert response.headers["x-marker"] == "1"

@@ -231,19 +231,6 @@ def _export_buttons() -> list[rx.Component]:
     ]  # fmt: skip
 
 
-def _import_link() -> rx.Component:
-    return rx.cond(
-        AuthState.can_create,
-        link_button(
-            t("products.import"),
-            href="/products/import",
-            testid="products-import",
-            kind="secondary",
-            icon="file-up",
-        ),
-    )
-
-
 def products_page() -> rx.Component:
     new = rx.cond(
         AuthState.can_create,
