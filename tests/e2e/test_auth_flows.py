@@ -86,6 +86,9 @@ def test_an_admin_creates_a_user_who_can_then_sign_in(page: Page, browser) -> No
 
 def test_signing_out_in_one_tab_signs_out_the_others(page: Page) -> None:
     LoginPage(page).open().sign_in(ADMIN_EMAIL, ADMIN_PASSWORD)
+    # Signed in once the header shows it: navigating sooner can cut off the update that stores the
+    # login in the browser, and the second tab would then find none.
+    expect(Shell(page).current_role).to_have_attribute("data-role", "admin")
     page.goto("/products")
     expect(page.get_by_test_id("product-row").first).to_be_visible()
     other = page.context.new_page()  # same browser: the login is shared
