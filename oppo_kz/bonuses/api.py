@@ -16,6 +16,7 @@ from oppo_kz.api.paths import RowId
 from oppo_kz.api.versioning import VersionedWrite, versioned_write, with_etag
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
+from oppo_kz.bonuses import rules
 from oppo_kz.bonuses import service as bonuses
 from oppo_kz.bonuses.models import (
     BonusRule,
@@ -43,11 +44,11 @@ Reader = Annotated[Principal, Depends(require(Permission.bonuses_read))]
 Editor = Annotated[VersionedWrite, versioned_write(Permission.bonus_rules_manage)]
 
 
-@rules_router.get("", response_model=BonusRulesPage, responses=errors(400), **list_openapi(bonuses.RULES))
+@rules_router.get("", response_model=BonusRulesPage, responses=errors(400), **list_openapi(rules.RULES))
 def list_rules(request: Request, session: ReadSession, actor: CurrentUser) -> Response:
     """A page of the bonus rules."""
-    query = bonuses.parse_rules_query(request.query_params.multi_items())
-    return json_page(bonuses.list_rules(session=session, actor=actor, query=query))
+    query = rules.parse_rules_query(request.query_params.multi_items())
+    return json_page(rules.list_rules(session=session, actor=actor, query=query))
 
 
 @rules_router.post(
@@ -57,7 +58,7 @@ def create_rule(
     body: BonusRuleCreate, session: WriteSession, actor: Manager, response: Response
 ) -> BonusRule:
     """Add a rule: ₸ per unit of exactly one of a product, a series or a category, for some dates."""
-    rule = bonuses.create_rule(session=session, actor=actor, rule_in=body)
+    rule = rules.create_rule(session=session, actor=actor, rule_in=body)
     response.headers["Location"] = f"/api/v1/bonus-rules/{rule.id}"
     return with_etag(response, rule)
 
@@ -65,19 +66,19 @@ def create_rule(
 @rules_router.get("/{rule_id}", response_model=BonusRulePublic, responses=errors(404))
 def get_rule(rule_id: RowId, session: ReadSession, actor: CurrentUser, response: Response) -> BonusRule:
     """One rule, with its version as the ETag."""
-    return with_etag(response, bonuses.get_rule(session=session, actor=actor, rule_id=rule_id))
+    return with_etag(response, rules.get_rule(session=session, actor=actor, rule_id=rule_id))
 
 
 @rules_router.patch("/{rule_id}", response_model=BonusRulePublic, responses=errors(403, 404, 409))
 def update_rule(rule_id: RowId, body: BonusRuleUpdate, write: Editor) -> BonusRule:
     """Change some fields; a stale `version` (body or If-Match) is 409."""
-    return write.tagged(bonuses.update_rule(**write.args, rule_id=rule_id, changes=body))
+    return write.tagged(rules.update_rule(**write.args, rule_id=rule_id, changes=body))
 
 
 @rules_router.put("/{rule_id}", response_model=BonusRulePublic, responses=errors(403, 404, 409))
 def replace_rule(rule_id: RowId, body: BonusRuleReplace, write: Editor) -> BonusRule:
     """Replace every field; a stale `version` (body or If-Match) is 409."""
-    return write.tagged(bonuses.replace_rule(**write.args, rule_id=rule_id, rule_in=body))
+    return write.tagged(rules.replace_rule(**write.args, rule_id=rule_id, rule_in=body))
 
 
 @rules_router.delete(
@@ -88,7 +89,7 @@ def replace_rule(rule_id: RowId, body: BonusRuleReplace, write: Editor) -> Bonus
 )
 def delete_rule(rule_id: RowId, write: Editor) -> Response:
     """Delete a rule that no closed month used (409 otherwise: deactivate it)."""
-    bonuses.delete_rule(**write.args, rule_id=rule_id)
+    rules.delete_rule(**write.args, rule_id=rule_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

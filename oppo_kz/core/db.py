@@ -22,25 +22,26 @@ retires old ones.
 
 from __future__ import annotations
 
-import select
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-import psycopg
 from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event, inspect, text
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
 from oppo_kz.core.config import get_settings
-
-SQLITE_BUSY_TIMEOUT_MS = 15_000
+from oppo_kz.core.connections import (
+    READ_OPTION,
+    SQLITE_BUSY_TIMEOUT_MS,
+    WRITE_OPTION,
+    configure_postgresql,
+    configure_sqlite,
+)
 
 # A naming convention makes constraint names stable across SQLite and PostgreSQL and lets
 # Alembic's batch mode (SQLite) find constraints again when it recreates a table.
@@ -174,156 +175,6 @@ def _drop_transaction_work(session: Session) -> None:
 # --- engine -----------------------------------------------------------------------------------
 
 
-def _casefold(value: object) -> object:
-    return value.casefold() if isinstance(value, str) else value
-
-
-# Connection execution options: a read-only session runs without a transaction; a write session
-# takes SQLite's write lock when it begins.
-_READ = "oppo_read"
-_WRITE = "oppo_write"
-_HOLDS_WRITER = "oppo_holds_writer"
-
-
-class FairLock:
-    """A lock handed to its waiters in arrival order (threading.Lock wakes an arbitrary one, and a
-    writer unlucky several times in a row made the p99). Any thread may release it."""
-
-    def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._waiters: deque[threading.Event] = deque()
-        self._held = False
-
-    def acquire(self, timeout: float) -> bool:
-        """Wait up to `timeout` seconds for the lock; True when this caller holds it."""
-        with self._guard:
-            if not self._held:
-                self._held = True
-                return True
-            turn = threading.Event()
-            self._waiters.append(turn)
-        if turn.wait(timeout):
-            return True
-        with self._guard:
-            if turn.is_set():  # handed over just as the wait ran out
-                return True
-            self._waiters.remove(turn)
-            return False
-
-    def release(self) -> None:
-        """Hand the lock to the longest waiter, or free it."""
-        with self._guard:
-            if self._waiters:
-                self._waiters.popleft().set()  # still held: ownership passes directly
-            else:
-                self._held = False
-
-
-def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy's "begin" event below issue BEGIN itself.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    # Per connection: a 16 MiB page cache and a 128 MiB memory map (the mapped pages are the
-    # OS page cache, shared by every connection to the file).
-    cursor.execute("PRAGMA cache_size=-16384")
-    cursor.execute("PRAGMA temp_store=MEMORY")
-    cursor.execute("PRAGMA mmap_size=134217728")
-    cursor.close()
-    # SQLite's lower()/LIKE fold ASCII only; searches for Kazakh or Russian text need this.
-    dbapi_connection.create_function("oppo_casefold", 1, _casefold, deterministic=True)
-
-
-class _SqliteWriters:
-    """This process's SQLite writers, queued first come first served before `BEGIN IMMEDIATE`.
-
-    SQLite has one writer at a time; waiting here instead of in SQLite's busy handler (which polls
-    with growing sleeps) hands the lock over the moment it is free. A transaction may end on another
-    thread than it began, so the lock is not tied to a thread.
-    """
-
-    def __init__(self) -> None:
-        self.lock = FairLock()
-
-    def release(self, info: dict[str, Any]) -> None:
-        if info.pop(_HOLDS_WRITER, False):
-            self.lock.release()
-
-    def begin(self, conn: Any) -> None:
-        options = conn.get_execution_options()
-        if options.get(_WRITE):
-            self._begin_write(conn)
-        elif not options.get(_READ):  # a read-only session: each SELECT is its own transaction
-            conn.exec_driver_sql("BEGIN DEFERRED")
-
-    def _begin_write(self, conn: Any) -> None:
-        # Bounded like the busy timeout: a writer that never released (a leaked connection) makes the
-        # others fall back to SQLite's own queueing instead of waiting forever.
-        if self.lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
-            conn.info[_HOLDS_WRITER] = True
-        try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
-            self.release(conn.info)
-            raise
-
-    # A session hands its connection back to the pool right after COMMIT or ROLLBACK (and a Core
-    # `engine.begin()` block at its end): the next writer goes in then.
-    def on_reset(self, _dbapi_connection: Any, record: Any, _reset_state: Any) -> None:
-        self.release(record.info)
-
-    def on_checkin(self, _dbapi_connection: Any, record: Any) -> None:
-        self.release(record.info)
-
-    def on_invalidate(self, _dbapi_connection: Any, record: Any, _exception: Any) -> None:
-        self.release(record.info)
-
-
-def _configure_sqlite(engine: Engine) -> None:
-    writers = _SqliteWriters()
-    event.listen(engine, "connect", _on_sqlite_connect)
-    event.listen(engine, "begin", writers.begin)
-    event.listen(engine.pool, "reset", writers.on_reset)
-    event.listen(engine.pool, "checkin", writers.on_checkin)
-    event.listen(engine.pool, "invalidate", writers.on_invalidate)
-
-
-def _configure_postgresql(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # The "begin" event below issues BEGIN itself, except for read-only sessions.
-        dbapi_connection.autocommit = True
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        if not conn.get_execution_options().get(_READ):
-            conn.exec_driver_sql("BEGIN")
-
-    @event.listens_for(engine.pool, "checkout")
-    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        if _closed_by_server(dbapi_connection):
-            # The pool discards this connection and checks out (or opens) another.
-            raise DisconnectionError("the server closed this pooled connection")
-
-
-def _closed_by_server(dbapi_connection: Any) -> bool:
-    """Whether an idle psycopg connection has something to read: an EOF or the server's last words.
-
-    An idle backend sends nothing unasked (we LISTEN on no pooled connection), so a readable socket
-    means the server closed it (restart, pg_terminate_backend, idle timeout). A poll costs no round trip.
-    """
-    if dbapi_connection.closed or dbapi_connection.info.status != psycopg.pq.ConnStatus.OK:
-        return True
-    try:
-        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
-    except (OSError, ValueError):
-        return True
-    return bool(readable)
-
-
 def pool_size() -> int:
     """Connections each process keeps: one per thread that can query at once, plus a few spare."""
     return get_settings().DB_POOL_SIZE
@@ -342,7 +193,7 @@ def build_engine(url: str) -> Engine:
             pool_timeout=30,
             pool_pre_ping=False,
         )
-        _configure_sqlite(engine)
+        configure_sqlite(engine)
         return engine
     engine = create_engine(
         url,
@@ -353,7 +204,7 @@ def build_engine(url: str) -> Engine:
         pool_timeout=30,
         connect_args={"connect_timeout": 5, "application_name": "oppo_kz"},
     )
-    _configure_postgresql(engine)
+    configure_postgresql(engine)
     return engine
 
 
@@ -379,12 +230,12 @@ def new_session(*, write: bool = False, read_only: bool = False, engine: Engine 
     """
     bind = engine or get_engine()
     if write:
-        bind = bind.execution_options(**{_WRITE: True})
+        bind = bind.execution_options(**{WRITE_OPTION: True})
     elif read_only:
-        bind = bind.execution_options(**{_READ: True})
+        bind = bind.execution_options(**{READ_OPTION: True})
     session = AppSession(bind, expire_on_commit=False, autoflush=not read_only)
     if read_only:
-        session.info[_READ] = True
+        session.info[READ_OPTION] = True
     return session
 
 
@@ -409,13 +260,13 @@ class ReadOnlySessionError(RuntimeError):
 
 @event.listens_for(AppSession, "before_flush")
 def _refuse_read_only_flush(session: Session, _context: Any, _instances: Any) -> None:
-    if session.info.get(_READ) and (session.new or session.deleted or session.dirty):
+    if session.info.get(READ_OPTION) and (session.new or session.deleted or session.dirty):
         raise ReadOnlySessionError("a read-only session cannot write; open it with write=True")
 
 
 @event.listens_for(AppSession, "do_orm_execute")
 def _refuse_read_only_dml(state: Any) -> None:
-    if state.session.info.get(_READ) and (state.is_insert or state.is_update or state.is_delete):
+    if state.session.info.get(READ_OPTION) and (state.is_insert or state.is_update or state.is_delete):
         raise ReadOnlySessionError("a read-only session cannot write; open it with write=True")
 
 
@@ -480,5 +331,5 @@ def _generation_after_rollback(session: Session, _previous: Any) -> None:
 
 def ping_database(engine: Engine | None = None) -> None:
     """Run a trivial query (outside a transaction); raises if the database cannot be reached."""
-    with (engine or get_engine()).execution_options(**{_READ: True}).connect() as conn:
+    with (engine or get_engine()).execution_options(**{READ_OPTION: True}).connect() as conn:
         conn.execute(text("SELECT 1"))

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from oppo_kz.messages.audience import recipient_ids
 from oppo_kz.messages.models import Audience, Message, MessageReceipt
-from oppo_kz.messages.service import recipient_ids
 from oppo_kz.users.models import Role, User
 
 ANNOUNCEMENTS = (

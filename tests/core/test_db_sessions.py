@@ -8,7 +8,8 @@ import time
 import pytest
 from sqlalchemy import update
 
-from oppo_kz.core.db import FairLock, ReadOnlySessionError, session_scope, write_generation
+from oppo_kz.core.connections import FairLock
+from oppo_kz.core.db import ReadOnlySessionError, session_scope, write_generation
 from oppo_kz.products.models import Product
 from tests.factories import make_product
 

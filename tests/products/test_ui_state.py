@@ -9,7 +9,8 @@ import pytest
 from oppo_kz.lib.listing import Filter, SortKey
 from oppo_kz.products.models import Category, Product
 from oppo_kz.products.ui.product_form_state import form_values, parse_form, validation_errors
-from oppo_kz.products.ui.products_state import PAGE_SIZES, ListView, page_numbers, stock_level, table_row
+from oppo_kz.products.ui.products_view import PAGE_SIZES, ListView, stock_level, table_row
+from oppo_kz.ui.paging import page_numbers
 from oppo_kz.ui.validation import error_kind
 
 

@@ -4,7 +4,7 @@ query (filters of every kind, search, sort)."""
 from __future__ import annotations
 
 from oppo_kz.products import service as products
-from oppo_kz.products.ui.products_state import ListView
+from oppo_kz.products.ui.products_view import ListView
 from oppo_kz.sales import queries as sales
 from oppo_kz.sales.ui.sales_state import SalesView
 from oppo_kz.ui.export import query_params

@@ -12,6 +12,7 @@ from oppo_kz.auth.permissions import Permission, has_permission
 from oppo_kz.auth.service import Principal
 from oppo_kz.auth.ui.state import actor_or_login
 from oppo_kz.core.errors import DomainError, PermissionDeniedError
+from oppo_kz.messages import audience as audiences
 from oppo_kz.messages import service
 from oppo_kz.messages.models import MAX_BODY, MAX_TITLE, Audience, MessageCreate
 from oppo_kz.ui.run import run_service
@@ -58,7 +59,7 @@ class ComposeState(rx.State):
         if not self.allowed:
             return None
         self.head_office = actor.role.value in ("admin", "office")
-        choices = await run_service(service.audience_choices, actor=actor)
+        choices = await run_service(audiences.audience_choices, actor=actor)
         as_text = [{"id": str(c["id"]), "label": str(c["label"])} for c in choices["stores"]]
         self.stores = as_text
         self.cities = [{"id": str(c["id"]), "label": str(c["label"])} for c in choices["cities"]]

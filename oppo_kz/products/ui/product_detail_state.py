@@ -13,7 +13,7 @@ from oppo_kz.lib import formatting
 from oppo_kz.products import service as products
 from oppo_kz.products.events import DELETED
 from oppo_kz.products.models import ProductPublic
-from oppo_kz.products.ui.products_state import stock_level
+from oppo_kz.products.ui.products_view import stock_level
 from oppo_kz.ui.format import memory
 from oppo_kz.ui.i18n import I18nState
 from oppo_kz.ui.live import LiveFeed

@@ -14,7 +14,7 @@ from oppo_kz.products.ui.product_form_state import FIELDS, ProductFormState
 from oppo_kz.products.ui.product_history import product_history
 from oppo_kz.products.ui.product_history_state import ProductHistoryState
 from oppo_kz.products.ui.products import category_label
-from oppo_kz.products.ui.products_state import CATEGORIES
+from oppo_kz.products.ui.products_view import CATEGORIES
 from oppo_kz.ui.components import action_button, button_row, data_attrs, link_button, native_select
 from oppo_kz.ui.dialogs import confirm_button
 from oppo_kz.ui.forms import field_error, invalid_props, labelled_field

@@ -7,7 +7,8 @@ from typing import Any
 import reflex as rx
 
 from oppo_kz.auth.ui.state import AuthState
-from oppo_kz.products.ui.products_state import CATEGORIES, PAGE_SIZES, SORT_CHOICES, ProductsState
+from oppo_kz.products.ui.products_state import ProductsState
+from oppo_kz.products.ui.products_view import CATEGORIES, PAGE_SIZES, SORT_CHOICES
 from oppo_kz.ui.components import (
     action_button,
     chip_choice,
