@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, SQLModel
 
 from oppo_kz.core.config import get_settings
+from oppo_kz.core.connections import READ_OPTION
 from oppo_kz.core.db import UTCDateTime, after_commit, get_engine, table_of, transaction_info, utcnow
 from oppo_kz.core.events import Event, EventBus, bus
 
@@ -177,10 +178,16 @@ def _read(conn: Connection, after: int, limit: int = READ_BATCH) -> list[Event]:
     return [_event(row) for row in found]
 
 
+def _reading() -> Connection:
+    """A connection for plain reads: no BEGIN/ROLLBACK around them (each commit's own catch-up runs
+    one of these, so it must not cost the writer two more round trips)."""
+    return get_engine().execution_options(**{READ_OPTION: True}).connect()
+
+
 def last_seq(conn: Connection | None = None) -> int:
     """The newest seq written (0 when none is kept)."""
     if conn is None:
-        with get_engine().connect() as own:
+        with _reading() as own:
             return last_seq(own)
     return int(conn.execute(select(func.coalesce(func.max(_table.c.seq), 0))).scalar_one())
 
@@ -264,7 +271,7 @@ class Relay:
             self.last = last_seq()
             return 0
         published = 0
-        with get_engine().connect() as conn:
+        with _reading() as conn:
             while True:
                 batch = _read(conn, self.last)
                 if not batch:

@@ -169,7 +169,7 @@ def revert_product(product_id: RowId, body: ProductRevert, write: Editor) -> Pro
 Importer = Annotated[Principal, Depends(require(Permission.products_create))]
 
 
-@router.post("/import", response_model=ImportResult, responses=errors(403, 413))
+@router.post("/import", response_model=ImportResult, responses=errors(400, 403, 413))
 def import_products(
     session: WriteSession,
     actor: Importer,
