@@ -114,6 +114,11 @@ _TXN = "oppo_txn"
 _ordered_commit_lock = threading.Lock()
 
 
+def ordered_commits() -> threading.Lock:
+    """The lock a commit with after-commit work holds from its COMMIT until that work has run."""
+    return _ordered_commit_lock
+
+
 def transaction_info(session: OrmSession) -> dict[str, Any]:
     """A dict that lives as long as the session's current transaction.
 

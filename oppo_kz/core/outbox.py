@@ -40,7 +40,15 @@ from sqlmodel import Field, SQLModel
 
 from oppo_kz.core.config import get_settings
 from oppo_kz.core.connections import READ_OPTION
-from oppo_kz.core.db import UTCDateTime, after_commit, get_engine, table_of, transaction_info, utcnow
+from oppo_kz.core.db import (
+    UTCDateTime,
+    after_commit,
+    get_engine,
+    ordered_commits,
+    table_of,
+    transaction_info,
+    utcnow,
+)
 from oppo_kz.core.events import Event, EventBus, bus
 
 logger = logging.getLogger(__name__)
@@ -287,7 +295,10 @@ class Relay:
 
     def catch_up(self) -> int:
         """Publish every committed event after the last one published; how many there were."""
-        with self._lock:
+        # Commits of this process wait meanwhile (in the same lock order as a commit's own
+        # publication): a relay that starts — or restarts on another database — at the newest seq
+        # must not count as published an event whose commit is done but whose publication is not.
+        with ordered_commits(), self._lock:
             self._same_database()
             return self._catch_up_locked()
 
