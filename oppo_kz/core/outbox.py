@@ -234,6 +234,10 @@ def prune(*, now: datetime | None = None, hours: int | None = None) -> int:
 # --- the relay --------------------------------------------------------------------------------
 
 
+# The name of the thread that follows other writers (tests tell its statements from a request's).
+RELAY_THREAD = "outbox-relay"
+
+
 class Relay:
     """Hands committed outbox events to the bus, in `seq` order, exactly once per process."""
 
@@ -312,7 +316,7 @@ class Relay:
             if self._thread is not None and self._thread.is_alive():
                 return
             self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="outbox-relay", daemon=True)
+            self._thread = threading.Thread(target=self._run, name=RELAY_THREAD, daemon=True)
             self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
