@@ -25,15 +25,15 @@ from oppo_kz.lib import listing
 from oppo_kz.lib.listing import ListQuery, TextSearch
 from oppo_kz.lib.versioned import (
     ExpectedVersion,
+    Versioned,
     apply_changes,
-    check_echo,
-    check_version,
-    load_for_update,
     not_found,
 )
 from oppo_kz.products.models import Product
 
 RULES = listing.spec_for_table(RULES_TABLE, search=TextSearch(fields=("name", "series")))
+
+_RULE = Versioned(BonusRule, "Bonus rule")
 
 
 def parse_rules_query(params: Iterable[tuple[str, str]]) -> ListQuery:
@@ -92,11 +92,15 @@ def update_rule(
     expected_version: ExpectedVersion = None,
 ) -> BonusRule:
     """Change some fields (closed months keep their frozen figures); a stale version is 409."""
-    actor.require(Permission.bonus_rules_manage)
-    set_actor(session, actor)
-    rule = load_for_update(session, BonusRule, rule_id, "Bonus rule")
-    check_echo(changes, rule, "Bonus rule")
-    check_version(rule, "Bonus rule", changes.version, expected_version)
+    rule = _RULE.open(
+        session,
+        actor,
+        Permission.bonus_rules_manage,
+        rule_id,
+        changes.version,
+        expected_version,
+        echo=changes,
+    )
     sent = changes.model_dump(exclude_unset=True, exclude={"version"})
     merged = {name: sent.get(name, getattr(rule, name)) for name in BonusRuleCreate.model_fields}
     _check_rule(session, merged)
@@ -114,11 +118,15 @@ def replace_rule(
     expected_version: ExpectedVersion = None,
 ) -> BonusRule:
     """Replace every field of a rule; the same version rule as `update_rule`."""
-    actor.require(Permission.bonus_rules_manage)
-    set_actor(session, actor)
-    rule = load_for_update(session, BonusRule, rule_id, "Bonus rule")
-    check_echo(rule_in, rule, "Bonus rule")
-    check_version(rule, "Bonus rule", rule_in.version, expected_version)
+    rule = _RULE.open(
+        session,
+        actor,
+        Permission.bonus_rules_manage,
+        rule_id,
+        rule_in.version,
+        expected_version,
+        echo=rule_in,
+    )
     data = rule_in.model_dump(include=set(BonusRuleCreate.model_fields))
     _check_rule(session, data)
     apply_changes(rule, data)
@@ -130,10 +138,7 @@ def delete_rule(
     *, session: Session, actor: Principal, rule_id: int, expected_version: ExpectedVersion = None
 ) -> None:
     """Delete a rule no closed month used (409 otherwise: deactivate it instead)."""
-    actor.require(Permission.bonus_rules_manage)
-    set_actor(session, actor)
-    rule = load_for_update(session, BonusRule, rule_id, "Bonus rule")
-    check_version(rule, "Bonus rule", expected_version)
+    rule = _RULE.open(session, actor, Permission.bonus_rules_manage, rule_id, expected_version)
     used = session.execute(select(LINES_TABLE.c.id).where(LINES_TABLE.c.rule_id == rule.id).limit(1)).first()
     if used is not None:
         raise ConflictError(

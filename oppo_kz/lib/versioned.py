@@ -3,12 +3,14 @@ the server owns. Every resource with `version` (products, stores, assignments, s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
+from oppo_kz.core.db import set_actor
 from oppo_kz.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from oppo_kz.core.types import is_row_id
 
@@ -26,6 +28,12 @@ class Echo(Protocol):
 
     id: int | None
     created_at: datetime | None
+
+
+class Actor(Protocol):
+    """Who writes: a signed-in principal whose role may or may not allow a permission."""
+
+    def require(self, permission: Any) -> None: ...
 
 
 R = TypeVar("R", bound=SQLModel)
@@ -73,6 +81,34 @@ def check_echo(body: Echo, row: VersionedRow, label: str) -> None:
         raise ValidationFailedError(
             [{"field": "created_at", "message": "created_at is set by the server and cannot be changed."}]
         )
+
+
+@dataclass(frozen=True)
+class Versioned(Generic[R]):
+    """A versioned model and the word its messages name it by (`Versioned(Store, "Store")`)."""
+
+    model: type[R]
+    label: str
+
+    def open(
+        self,
+        session: Session,
+        actor: Actor,
+        permission: Any,
+        row_id: Any,
+        *expected: ExpectedVersion,
+        echo: Echo | None = None,
+    ) -> R:
+        """What every change of a versioned row starts with: the actor's permission (403), the actor
+        named for the audit trail, the row locked and freshly read (404), the body's echo of
+        `id`/`created_at` (422) and each version the caller saw (409)."""
+        actor.require(permission)
+        set_actor(session, actor)
+        row = load_for_update(session, self.model, row_id, self.label)
+        if echo is not None:
+            check_echo(echo, cast(VersionedRow, row), self.label)
+        check_version(cast(VersionedRow, row), self.label, *expected)
+        return row
 
 
 def apply_changes(row: Any, data: dict[str, Any]) -> None:

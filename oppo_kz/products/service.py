@@ -21,11 +21,9 @@ from oppo_kz.core.types import is_row_id
 from oppo_kz.lib import listing
 from oppo_kz.lib.listing import ListQuery, TextSearch
 from oppo_kz.lib.versioned import (
+    Versioned,
     apply_changes,
-    check_echo,
-    check_version,
     commit_delete,
-    load_for_update,
     not_found,
 )
 from oppo_kz.products.models import (
@@ -46,6 +44,8 @@ PRODUCTS = listing.spec_for_table(
     # SKUs are stored upper-cased; compare them the same way.
     overrides={"sku": {"normalize": normalize_sku}},
 )
+
+_PRODUCT = Versioned(Product, "Product")
 
 
 def parse_query(params: Iterable[tuple[str, str]]) -> ListQuery:
@@ -156,11 +156,9 @@ def _change(
     data: dict[str, Any],
     expected_version: int | tuple[int, ...] | None,
 ) -> Product:
-    actor.require(Permission.products_update)
-    set_actor(session, actor)
-    product = load_for_update(session, Product, product_id, "Product")
-    check_echo(body, product, "Product")
-    check_version(product, "Product", body.version, expected_version)
+    product = _PRODUCT.open(
+        session, actor, Permission.products_update, product_id, body.version, expected_version, echo=body
+    )
     apply_product_changes(session, product, data)
     commit_products(session, product.sku)
     return product
@@ -200,9 +198,6 @@ def delete_product(
     expected_version: int | tuple[int, ...] | None = None,
 ) -> None:
     """Delete a product; with `expected_version`, only if nobody changed it since."""
-    actor.require(Permission.products_delete)
-    set_actor(session, actor)
-    product = load_for_update(session, Product, product_id, "Product")
-    check_version(product, "Product", expected_version)
+    product = _PRODUCT.open(session, actor, Permission.products_delete, product_id, expected_version)
     session.delete(product)
     commit_delete(session, "Product", product_id)

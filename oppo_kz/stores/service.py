@@ -26,10 +26,8 @@ from oppo_kz.lib.formatting import local_date
 from oppo_kz.lib.listing import ListQuery, Scope, TextSearch
 from oppo_kz.lib.versioned import (
     ExpectedVersion,
+    Versioned,
     apply_changes,
-    check_echo,
-    check_version,
-    load_for_update,
     not_found,
 )
 from oppo_kz.sales.models import Sale
@@ -47,6 +45,8 @@ STORES = listing.spec_for_table(
 
 # The scope conditions, one object per kind (their statements are cached per kind).
 _SUPERVISED = STORES_TABLE.c.supervisor_id == bindparam("scope_user")
+
+_STORE = Versioned(Store, "Store")
 
 
 def assigned_on(store_id: Any, user: Any, day: Any) -> Any:
@@ -175,11 +175,9 @@ def _change(
     data: dict[str, Any],
     expected_version: ExpectedVersion,
 ) -> Store:
-    actor.require(Permission.stores_update)
-    set_actor(session, actor)
-    store = load_for_update(session, Store, store_id, "Store")
-    check_echo(body, store, "Store")
-    check_version(store, "Store", body.version, expected_version)
+    store = _STORE.open(
+        session, actor, Permission.stores_update, store_id, body.version, expected_version, echo=body
+    )
     if "supervisor_id" in data and data["supervisor_id"] != store.supervisor_id:
         _check_supervisor(session, data["supervisor_id"])
     if "code" in data and data["code"] != store.code:
@@ -219,10 +217,7 @@ def delete_store(
     *, session: Session, actor: Principal, store_id: int, expected_version: ExpectedVersion = None
 ) -> None:
     """Delete a store without sales (its assignments go with it); one with sales is a conflict."""
-    actor.require(Permission.stores_delete)
-    set_actor(session, actor)
-    store = load_for_update(session, Store, store_id, "Store")
-    check_version(store, "Store", expected_version)
+    store = _STORE.open(session, actor, Permission.stores_delete, store_id, expected_version)
     if (
         session.execute(select(col(Sale.id)).where(col(Sale.store_id) == store.id).limit(1)).first()
         is not None

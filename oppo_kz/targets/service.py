@@ -27,10 +27,8 @@ from oppo_kz.lib import listing
 from oppo_kz.lib.listing import Filter, ListQuery, Scope, field_for_column
 from oppo_kz.lib.versioned import (
     ExpectedVersion,
+    Versioned,
     apply_changes,
-    check_echo,
-    check_version,
-    load_for_update,
     not_found,
 )
 from oppo_kz.stores.models import Store
@@ -65,6 +63,8 @@ _STORES_OF_PROMOTER = select(ASSIGNMENTS_TABLE.c.store_id).where(ASSIGNMENTS_TAB
 _T = TARGETS_TABLE.c
 _SUPERVISOR = or_(_T.store_id.in_(_SUPERVISED_STORES), _T.promoter_id.in_(_PROMOTERS_OF_SUPERVISED))
 _PROMOTER = or_(_T.promoter_id == _ME, _T.store_id.in_(_STORES_OF_PROMOTER))
+
+_TARGET = Versioned(Target, "Target")
 
 
 def target_scope(actor: Principal) -> Scope | None:
@@ -181,11 +181,9 @@ def update_target(
     expected_version: ExpectedVersion = None,
 ) -> Target:
     """Change the fields sent; the result must still be a valid target (422) and unique (409)."""
-    actor.require(Permission.targets_manage)
-    set_actor(session, actor)
-    target = load_for_update(session, Target, target_id, "Target")
-    check_echo(changes, target, "Target")
-    check_version(target, "Target", changes.version, expected_version)
+    target = _TARGET.open(
+        session, actor, Permission.targets_manage, target_id, changes.version, expected_version, echo=changes
+    )
     sent = changes.model_dump(exclude_unset=True, exclude={"version", "id", "created_at", "updated_at"})
     values = {
         name: sent.get(name, getattr(target, name))
@@ -203,10 +201,7 @@ def delete_target(
     *, session: Session, actor: Principal, target_id: int, expected_version: ExpectedVersion = None
 ) -> None:
     """Remove a target."""
-    actor.require(Permission.targets_manage)
-    set_actor(session, actor)
-    target = load_for_update(session, Target, target_id, "Target")
-    check_version(target, "Target", expected_version)
+    target = _TARGET.open(session, actor, Permission.targets_manage, target_id, expected_version)
     session.delete(target)
     session.commit()
 
