@@ -44,13 +44,7 @@ def list_audit(*, session: Session, actor: Principal, query: ListQuery) -> Audit
     """One page of audit entries matching the query, newest first unless sorted otherwise."""
     actor.require(Permission.audit_read)
     page = listing.fetch_page(session, AUDIT, query)
-    return AuditPage(
-        items=[_public(item) for item in page.items()],
-        total=page.total,
-        page=page.query.page,
-        page_size=page.query.page_size,
-        pages=page.pages,
-    )
+    return page.typed(AuditPage, _public)
 
 
 def get_entry(*, session: Session, actor: Principal, audit_id: int) -> AuditEntry:

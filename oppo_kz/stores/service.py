@@ -91,13 +91,7 @@ def list_stores(*, session: Session, actor: Principal, query: ListQuery) -> list
 def list_stores_page(*, session: Session, actor: Principal, query: ListQuery) -> StoresPage:
     """`list_stores` as the typed page the REST API documents."""
     page = list_stores(session=session, actor=actor, query=query)
-    return StoresPage(
-        items=[StorePublic.model_validate(item) for item in page.items()],
-        total=page.total,
-        page=page.query.page,
-        page_size=page.query.page_size,
-        pages=page.pages,
-    )
+    return page.typed(StoresPage, StorePublic.model_validate)
 
 
 def get_store(*, session: Session, actor: Principal, store_id: int) -> Store:

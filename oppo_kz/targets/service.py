@@ -90,13 +90,7 @@ def list_targets(*, session: Session, actor: Principal, query: ListQuery) -> lis
 def list_targets_page(*, session: Session, actor: Principal, query: ListQuery) -> TargetsPage:
     """`list_targets` as the typed page the REST API documents."""
     page = list_targets(session=session, actor=actor, query=query)
-    return TargetsPage(
-        items=[TargetPublic.model_validate(item) for item in page.items()],
-        total=page.total,
-        page=page.query.page,
-        page_size=page.query.page_size,
-        pages=page.pages,
-    )
+    return page.typed(TargetsPage, TargetPublic.model_validate)
 
 
 def get_target(*, session: Session, actor: Principal, target_id: int) -> TargetPublic:

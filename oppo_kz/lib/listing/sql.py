@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic_core import to_json
 from sqlalchemy import (
@@ -137,6 +137,9 @@ def _order_by(spec: ListSpec, sort: tuple[SortKey, ...]) -> list[Any]:
     # id breaks ties, in the direction of the last key so one index can serve the whole ORDER BY
     order.append(spec.id_column.desc() if last_descending else spec.id_column.asc())
     return order
+
+
+P = TypeVar("P")
 
 
 @dataclass(frozen=True)
@@ -282,6 +285,10 @@ class Page:
             "page_size": self.query.page_size,
             "pages": self.pages,
         }
+
+    def typed(self, page_model: Callable[..., P], item: Callable[[dict[str, Any]], Any]) -> P:
+        """The page as the typed model a REST API documents, each row made by `item`."""
+        return page_model(**{**self.to_dict(), "items": [item(row) for row in self.items()]})
 
     def to_json(self) -> bytes:
         """The page as the JSON a REST list answers with, built without model instances."""
