@@ -3,6 +3,7 @@ the check that replaces a connection the server closed (no pre-ping). `core/db.p
 
 from __future__ import annotations
 
+import os
 import select
 import threading
 from collections import deque
@@ -15,6 +16,8 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# A bench-only switch (bench/peers): writers wait in SQLite's busy handler, as before the queue.
+_WRITER_QUEUE = os.environ.get("SQLITE_WRITER_QUEUE_DISABLED") != "1"
 
 
 def _casefold(value: object) -> object:
@@ -105,7 +108,7 @@ class _SqliteWriters:
     def _begin_write(self, conn: Any) -> None:
         # Bounded like the busy timeout: a writer that never released (a leaked connection) makes the
         # others fall back to SQLite's own queueing instead of waiting forever.
-        if self.lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        if _WRITER_QUEUE and self.lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
             conn.info[_HOLDS_WRITER] = True
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
