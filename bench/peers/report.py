@@ -34,18 +34,18 @@ def ratio(results: Results, route: str, ours: str, peer: str) -> float:
 def print_table(targets: list[Target], routes: list[str], results: Results, ours: str = "ours") -> None:
     peers = [t.name for t in targets if t.name != ours]
     print("\n16 connections, median of rounds; ratios per round (ours ÷ peer req/s), then the median")
-    head = f"{'route':<15}{'server':<14}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>7}"
-    print(head + "".join(f"{'ours/' + p:>16}" for p in peers))
+    head = f"{'route':<15}{'server':<14}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+    print(head + "".join(f"  {'ours/' + p:>16}" for p in peers))
     for route in routes:
         for t in targets:
             runs = results[(t.name, route)]
             line = (
                 f"{route:<15}{t.name:<14}{statistics.median(r.rps for r in runs):>8.0f}"
                 f"{statistics.median(r.p50_ms for r in runs):>9.2f}"
-                f"{statistics.median(r.p99_ms for r in runs):>9.1f}{sum(r.errors for r in runs):>7}"
+                f"{statistics.median(r.p99_ms for r in runs):>9.1f}{sum(r.errors for r in runs):>8}"
             )
             if t.name == ours:
-                line += "".join(f"{ratio(results, route, ours, p):>16.2f}" for p in peers)
+                line += "".join(f"  {ratio(results, route, ours, p):>16.2f}" for p in peers)
             print(line)
 
 
