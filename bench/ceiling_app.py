@@ -4,7 +4,7 @@
 
 No sign-in check, no ORM, no middleware of ours: an async route takes a connection from a fixed set
 of open autocommit connections, runs the statements our app sent for that route (captured by
-bench/peers.py and passed in CEILING_SQL) and answers the rows as JSON. Paths match ours, so the same
+bench/peers/ours.py and passed in CEILING_SQL) and answers the rows as JSON. Paths match ours, so the same
 wrk scripts drive both.
 """
 

@@ -15,12 +15,14 @@ from oppo_kz.api.docs import install_docs
 from oppo_kz.api.errors import error_response, install_error_handlers, internal_error_response
 from oppo_kz.api.paths import odd_path
 from oppo_kz.core.config import get_settings
+from oppo_kz.core.connections import Attempt, begin_attempt, is_dead_connection
 from oppo_kz.domains import domain_modules
 
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 1 << 20
 # Routes that take more: a products file of up to 10 MiB, plus the multipart envelope.
 LARGER_BODIES = {f"{API_PREFIX}/products/import": (10 << 20) + (64 << 10)}
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 logger = logging.getLogger("oppo_kz.api")
 
 
@@ -116,6 +118,16 @@ class ApiGate:
         await self._answer(self.cors if origin else self.app, scope, receive, send)
 
     async def _answer(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+        body = _RecordedBody(receive)
+        try:
+            await self._try(app, scope, body.receive, send, begin_attempt())
+        except _DeadConnectionError:
+            await self._try(app, scope, body.replay(), send, None)
+
+    async def _try(
+        self, app: ASGIApp, scope: Scope, receive: Receive, send: Send, attempt: Attempt | None
+    ) -> None:
+        """One try of the request; raises _DeadConnectionError when `attempt` may be tried again."""
         started = False
 
         async def tracked(message: Message) -> None:
@@ -128,8 +140,43 @@ class ApiGate:
         except Exception as exc:
             if started:  # half a response is out: only closing the connection can tell the client
                 raise
-            logger.error("unhandled error on %s %s", scope.get("method"), scope.get("path"), exc_info=exc)
+            method, path = scope.get("method", "GET"), scope.get("path")
+            if attempt is not None and _may_retry(exc, method, attempt):
+                logger.warning("%s %s met a dead database connection; trying once more", method, path)
+                raise _DeadConnectionError from exc
+            logger.error("unhandled error on %s %s", method, path, exc_info=exc)
             await internal_error_response()(scope, receive, send)
+
+
+class _DeadConnectionError(Exception):
+    """The first try failed on a dead connection before anything was committed or answered."""
+
+
+def _may_retry(exc: Exception, method: str, attempt: Attempt) -> bool:
+    """A read is tried again after a dead connection; a write only if it never asked for a COMMIT."""
+    return is_dead_connection(exc) and (method in SAFE_METHODS or not attempt.commit_sent)
+
+
+class _RecordedBody:
+    """The request's body messages as the first try read them, to hand the same body to a second try."""
+
+    def __init__(self, receive: Receive) -> None:
+        self._receive = receive
+        self._seen: list[Message] = []
+
+    async def receive(self) -> Message:
+        message = await self._receive()
+        if message["type"] == "http.request":
+            self._seen.append(message)
+        return message
+
+    def replay(self) -> Receive:
+        pending = list(self._seen)
+
+        async def receive() -> Message:
+            return pending.pop(0) if pending else await self.receive()
+
+        return receive
 
 
 def _body_headers(scope: Scope) -> tuple[int | None, bool, bool]:

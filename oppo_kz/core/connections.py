@@ -3,16 +3,21 @@ the check that replaces a connection the server closed (no pre-ping). `core/db.p
 
 from __future__ import annotations
 
+import os
 import select
 import threading
 from collections import deque
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+# A bench-only switch (bench/peers): writers wait in SQLite's busy handler, as before the queue.
+_WRITER_QUEUE = os.environ.get("SQLITE_WRITER_QUEUE_DISABLED") != "1"
 
 
 def _casefold(value: object) -> object:
@@ -103,7 +108,7 @@ class _SqliteWriters:
     def _begin_write(self, conn: Any) -> None:
         # Bounded like the busy timeout: a writer that never released (a leaked connection) makes the
         # others fall back to SQLite's own queueing instead of waiting forever.
-        if self.lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        if _WRITER_QUEUE and self.lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
             conn.info[_HOLDS_WRITER] = True
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -146,6 +151,8 @@ def configure_postgresql(engine: Engine) -> None:
         if not conn.get_execution_options().get(READ_OPTION):
             conn.exec_driver_sql("BEGIN")
 
+    event.listen(engine, "commit", _note_commit)
+
     @event.listens_for(engine.pool, "checkout")
     def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         if _closed_by_server(dbapi_connection):
@@ -166,3 +173,46 @@ def _closed_by_server(dbapi_connection: Any) -> bool:
     except (OSError, ValueError):
         return True
     return bool(readable)
+
+
+# --- a request that met a dead connection -------------------------------------------------------
+# The checkout poll above catches a connection the server closed while it sat in the pool; one that
+# dies between that poll and its query (a restart, pg_terminate_backend at that moment) fails the
+# query. SQLAlchemy then invalidates it and the pool's older connections, so a second try of the
+# whole request runs on a fresh one. The API retries a read once; a write only while this request
+# has not asked for a COMMIT (a transaction cut off before COMMIT is rolled back by the server).
+
+
+@dataclass
+class Attempt:
+    """What one try of a request did to the database that a retry could repeat."""
+
+    commit_sent: bool = False
+
+
+_attempt: ContextVar[Attempt | None] = ContextVar("oppo_db_attempt", default=None)
+
+
+def begin_attempt() -> Attempt:
+    """Start tracking this context's database work (worker threads see the same object)."""
+    attempt = Attempt()
+    _attempt.set(attempt)
+    return attempt
+
+
+def _note_commit(_conn: Any) -> None:
+    attempt = _attempt.get()
+    if attempt is not None:
+        attempt.commit_sent = True
+
+
+def is_dead_connection(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) is a query that failed because its connection died."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a chain of causes, bounded
+        if seen is None:
+            return False
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

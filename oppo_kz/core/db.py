@@ -17,7 +17,8 @@ were closed again at once: a new backend per burst). There is no pre-ping round 
 a pooled connection whose socket is readable while idle (the server closed it, or sent an error before
 closing) is recycled on checkout at the cost of one poll(), and a connection that fails mid-query
 invalidates the pool's older connections (SQLAlchemy's disconnect handling) while `pool_recycle`
-retires old ones.
+retires old ones. The API then tries such a request once more on a fresh connection: a read always,
+a write only if it sent no COMMIT (`core/connections.is_dead_connection`, `api/app.ApiGate`).
 """
 
 from __future__ import annotations
