@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -55,3 +57,20 @@ def test_every_write_reaches_every_socket_in_seq_order_whichever_worker_served_i
             seqs = [m["seq"] for m in got]
             assert seqs == sorted(set(seqs))
     assert "Traceback" not in Path(server.log_path).read_text(errors="replace")
+
+
+def test_forty_concurrent_bad_logins_over_both_workers_give_exactly_five_401s(
+    two_workers: LiveServer,
+) -> None:
+    """No Redis: the workers share the limiter's counters through the SQLite file (BEGIN IMMEDIATE)."""
+    start = threading.Barrier(40)
+
+    def attempt(_n: int) -> int:
+        with httpx.Client() as client:  # a connection each: both workers take some
+            start.wait()
+            body = {"email": "nobody-in-particular@oppo.kz", "password": "wrong"}
+            return client.post(f"{two_workers.url}/api/v1/auth/login", json=body, timeout=30).status_code
+
+    with ThreadPoolExecutor(40) as pool:
+        codes = list(pool.map(attempt, range(40)))
+    assert sorted(codes) == [401] * 5 + [429] * 35
