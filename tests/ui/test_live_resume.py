@@ -96,7 +96,9 @@ async def test_the_inbox_and_the_badge_see_a_message_sent_while_they_were_away(d
         make_product(s)  # an event before the tabs load (seq 0 is "never loaded": no resume)
     seen = await current_seq()  # both tabs counted their unread messages here
     with session_scope(write=True) as s:
-        message_in = MessageCreate(title="Plan", body="New prices", audience=Audience(user_ids=[dana.id or 0]))
+        message_in = MessageCreate(
+            title="Plan", body="New prices", audience=Audience(user_ids=[dana.id or 0])
+        )
         sent = messages.send_message(session=s, actor=_principal(office), message_in=message_in)
     batch = await _resumed("message.", seen)
     assert [int(e.data["id"]) for e in addressed_to(batch, dana.id or 0)] == [sent.id]  # her toast
