@@ -217,10 +217,14 @@ def asgi_app() -> ASGIApp:
     API path with a control character must be answered before Reflex sees it: oppo_kz/api/paths.py).
     """
     from oppo_kz.api.app import ApiMount, api_first
+    from oppo_kz.core.outbox import relay
     from oppo_kz.oppo_kz import app
 
     mount = app.api_transformer
     assert isinstance(mount, ApiMount)
+    # Follow other instances' commits from the start, not only once a live feed subscribes: their
+    # events also drop this process's cached list counts and logins.
+    relay.ensure_started()
     return api_first(app(), mount.api)
 
 
