@@ -8,22 +8,23 @@ same over two real worker processes."""
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, func, select
 
-from oppo_kz.auth import service as auth
 from oppo_kz.auth.limiter import Limit, LoginLimiter, login_limiter
 from oppo_kz.auth.limiter_db import DatabaseAttemptStore
 from oppo_kz.auth.models import LoginAttempt
 from oppo_kz.core.config import get_settings
 from oppo_kz.core.db import build_engine, session_scope
-from oppo_kz.core.errors import InvalidCredentialsError, RateLimitedError
 from oppo_kz.users.models import Role
-from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import run_together
+from tests.auth.limiter_helpers import (
+    a_success_clears_the_pair_everywhere,
+    forty_concurrent_wrong_passwords,
+    login,
+)
+from tests.factories import make_user
 
 EMAIL = "aigerim@oppo.kz"
 
@@ -49,14 +50,7 @@ def user(db: str):
 
 
 def _login(limiter: LoginLimiter, password: str, ip: str = "10.3.0.1", email: str = EMAIL) -> str:
-    try:
-        with session_scope(write=True) as s:
-            auth.authenticate(session=s, email=email, password=password, ip=ip, limiter=limiter)
-        return "200"
-    except InvalidCredentialsError:
-        return "401"
-    except RateLimitedError:
-        return "429"
+    return login(limiter, email, password, ip)
 
 
 def _rows() -> int:
@@ -74,29 +68,13 @@ def test_without_redis_the_database_is_the_store(db: str) -> None:
 def test_forty_concurrent_wrong_passwords_over_two_instances_check_exactly_five(
     user, instances: tuple[LoginLimiter, LoginLimiter]
 ) -> None:
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def attempt(n: int) -> None:
-        result = _login(instances[n % 2], "wrong-password")
-        with lock:
-            outcomes.append(result)
-
-    assert run_together(attempt, 40) == []
-    assert sorted(outcomes) == ["401"] * 5 + ["429"] * 35
+    forty_concurrent_wrong_passwords(instances, EMAIL, "10.3.0.1")
 
 
 def test_a_success_clears_the_pair_for_every_instance_and_the_account_is_never_locked(
     user, instances: tuple[LoginLimiter, LoginLimiter]
 ) -> None:
-    a, b = instances
-    for limiter in (a, b, a, b):
-        assert _login(limiter, "wrong-password") == "401"
-    assert _login(a, DEFAULT_PASSWORD) == "200"  # the fifth attempt: still free
-    for _ in range(5):
-        assert _login(b, "wrong-password") == "401"  # the pair starts afresh on B too
-    assert _login(a, DEFAULT_PASSWORD) == "429"
-    assert _login(b, DEFAULT_PASSWORD, ip="10.3.0.2") == "200"  # the right password from elsewhere
+    a_success_clears_the_pair_everywhere(instances, EMAIL, "10.3.0.1", "10.3.0.2")
 
 
 def test_unknown_emails_count_against_the_address_on_every_instance(
