@@ -202,8 +202,11 @@ class Attempt:
 
     def succeeded(self) -> None:
         """The password was right: this was no failure, and the pair starts afresh."""
-        self.store.clear(self.pair_key)
-        self.store.withdraw(self.address_key, self.at)
+        try:
+            self.store.clear(self.pair_key)
+            self.store.withdraw(self.address_key, self.at)
+        except Exception:  # the login stands; its attempt just stays counted until the window ends
+            logger.exception("the sign-in limiter could not clear a successful attempt")
 
 
 class LoginLimiter:

@@ -24,7 +24,7 @@ from tests.auth.limiter_helpers import (
     forty_concurrent_wrong_passwords,
     login,
 )
-from tests.factories import make_user
+from tests.factories import DEFAULT_PASSWORD, make_user
 
 EMAIL = "aigerim@oppo.kz"
 
@@ -99,3 +99,16 @@ def test_expired_failures_are_pruned_and_a_withdrawn_attempt_leaves_no_row(db: s
     assert _rows() == 1
     store.clear("pair:a")
     assert _rows() == 0
+
+
+def test_a_store_that_fails_after_the_password_was_right_does_not_fail_the_login(
+    user, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = DatabaseAttemptStore()
+
+    def unreachable(_key: str) -> None:
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(store, "clear", unreachable)
+    assert _login(LoginLimiter(store), DEFAULT_PASSWORD) == "200"  # signed in; the attempt stays counted
+    assert _rows() == 2
