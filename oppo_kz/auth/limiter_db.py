@@ -33,6 +33,7 @@ _table = table_of(LoginAttempt)
 # single-bigint locks of the outbox and of start-up.
 LOCK_NAMESPACE = 0x6F70_706F
 PRUNE_EVERY_SECONDS = 60.0
+_LOCK = text("SELECT pg_advisory_xact_lock(CAST(:ns AS integer), CAST(:id AS integer))")
 
 
 def lock_id(key: str) -> int:
@@ -63,15 +64,13 @@ class DatabaseAttemptStore:
         with self._transaction() as conn:
             if conn.dialect.name == "postgresql":
                 for lock in sorted({lock_id(key) for key in keys}):
-                    conn.execute(
-                        text("SELECT pg_advisory_xact_lock(:ns, :id)"), {"ns": LOCK_NAMESPACE, "id": lock}
-                    )
+                    conn.execute(_LOCK, {"ns": LOCK_NAMESPACE, "id": lock})
             expired = [and_(_table.c.key == k, _table.c.at <= now - limits[k].window) for k in keys]
             conn.execute(delete(_table).where(or_(*expired)))
             recent: dict[str, list[float]] = {key: [] for key in keys}
             for key, at in conn.execute(select(_table.c.key, _table.c.at).where(_table.c.key.in_(keys))):
                 recent[key].append(at)
-            for key in keys:
+            for key in limits:  # in the caller's order: the pair is named before the address
                 if (wait := limits[key].wait(recent[key], now)) > 0:
                     return key, wait
             conn.execute(insert(_table), [{"key": key, "at": now} for key in keys])
