@@ -90,7 +90,7 @@ class UnreadState(rx.State):
 
 
 def unread_badge() -> rx.Component:
-    """A bell that links to /messages with the unread count; it starts the tab's watcher."""
+    """A bell that links to /messages with the unread count (`_watcher` keeps it live)."""
     return rx.link(
         rx.box(
             rx.icon("bell", size=18),
