@@ -9,7 +9,6 @@ UI, Reflex's `/_event` socket and the REST API share one port (`PORT`, default 3
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import hashlib
 import json
@@ -17,20 +16,19 @@ import logging
 import logging.config
 import os
 import re
-import select
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote_plus
 
 from starlette.types import ASGIApp
 
 from oppo_kz.core.config import PROJECT_ROOT, ConfigError, Settings, get_settings
-from oppo_kz.core.lifecycle import drain, startup_lock
+from oppo_kz.core.lifecycle import startup_lock
+from oppo_kz.graceful import graceful_server, graceful_workers
 
 logger = logging.getLogger("oppo_kz.serve")
 
@@ -219,61 +217,15 @@ def asgi_app() -> ASGIApp:
     API path with a control character must be answered before Reflex sees it: oppo_kz/api/paths.py).
     """
     from oppo_kz.api.app import ApiMount, api_first
+    from oppo_kz.core.outbox import relay
     from oppo_kz.oppo_kz import app
 
     mount = app.api_transformer
     assert isinstance(mount, ApiMount)
+    # Follow other instances' commits from the start, not only once a live feed subscribes: their
+    # events also drop this process's cached list counts and logins.
+    relay.ensure_started()
     return api_first(app(), mount.api)
-
-
-# How long shutdown waits for connections that are open but whose request has not been read yet.
-# 2 s was not always enough on a 2-core machine at load 12 (two logins of a burst got a reset).
-ARRIVAL_WAIT_SECONDS = 5.0
-# How long the live feeds get to send their 1001 close frames.
-FEED_CLOSE_SECONDS = 1.0
-
-
-def _awaiting_first_request(connection: object) -> bool:
-    """An HTTP connection with no request started and no response sent yet (its request may be on
-    the wire, unread), as opposed to an idle keep-alive one. uvicorn would close both at once."""
-    return (
-        getattr(connection, "cycle", True) is None
-        and getattr(connection, "timeout_keep_alive_task", True) is None
-    )
-
-
-def _backlog_waiting(servers: list[asyncio.Server]) -> bool:
-    """Whether a listening socket has connections the kernel accepted but the loop has not yet."""
-    listening = [sock.fileno() for server in servers for sock in server.sockets]
-    return bool(listening) and bool(select.select(listening, [], [], 0)[0])
-
-
-def _graceful_server(config: Any) -> Any:
-    import uvicorn
-
-    class GracefulServer(uvicorn.Server):
-        """uvicorn's shutdown, preceded by what it lacks: live sockets closed with 1001, and requests
-        already sent — still in the kernel's accept queue or unread on a new connection — taken in
-        before uvicorn closes every connection it thinks idle."""
-
-        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-            logger.info("shutting down: closing live sockets (1001), then finishing requests in flight")
-            await drain.finish(FEED_CLOSE_SECONDS)
-            deadline = time.monotonic() + min(
-                ARRIVAL_WAIT_SECONDS, self.config.timeout_graceful_shutdown or 0
-            )
-            # Neither the accept queue nor uvicorn's connection state has an event to wait on: poll.
-            while time.monotonic() < deadline and _backlog_waiting(self.servers):  # noqa: ASYNC110
-                await asyncio.sleep(0.01)
-            for server in self.servers:
-                server.close()  # stop accepting (uvicorn's own shutdown does it again, harmlessly)
-            while time.monotonic() < deadline and any(  # noqa: ASYNC110
-                _awaiting_first_request(c) for c in self.server_state.connections
-            ):
-                await asyncio.sleep(0.01)
-            await super().shutdown(sockets)
-
-    return GracefulServer(config)
 
 
 def serve(settings: Settings, host: str, *, with_ui: bool = True, workers: int = 1) -> None:
@@ -301,16 +253,13 @@ def serve(settings: Settings, host: str, *, with_ui: bool = True, workers: int =
         ws_max_size=1 << 20,
         timeout_graceful_shutdown=settings.SHUTDOWN_GRACE_SECONDS,
     )
-    server = _graceful_server(config)
     if workers <= 1:
-        server.run()
+        graceful_server(config).run()
         return
     # Several worker processes on one socket: events cross them through the outbox as between
-    # instances. Each worker is uvicorn's own server (spawned afresh), without the 1001 drain above.
-    from uvicorn.supervisors import Multiprocess
-
+    # instances, and each worker shuts down as the single server does (1001, requests finished).
     config.workers = workers
-    Multiprocess(config, sockets=[config.bind_socket()]).run()
+    graceful_workers(config)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from oppo_kz.audit.models import AuditAction, AuditEntry
 from oppo_kz.core.db import after_commit, current_actor, table_of, transaction_info, utcnow
-from oppo_kz.lib.changes import tracking_of
+from oppo_kz.lib.changes import audit_writes_to, tracking_of
 from oppo_kz.lib.listing import count_cache
 
 AUDIT_TABLE = table_of(AuditEntry)
+audit_writes_to(AUDIT_TABLE.name)  # other instances' audited changes drop its list counts too
 # What the server keeps on every row: the entry's own columns say when and which row.
 _BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at"})
 # Never in `changes`, whatever the model: credentials and anything derived from them.

@@ -10,10 +10,12 @@ right password from any other address signs in at once. Unknown emails count lik
 
 The attempt is reserved atomically *before* bcrypt (it counts as a failure while in flight), so forty
 concurrent guesses cannot all pass the check first; a success withdraws it and clears its pair.
-`AttemptStore` is the seam for the store: in process (`MemoryAttemptStore`, one instance), or Redis
-(`RedisAttemptStore`, when REDIS_URL is set), shared by every instance, where one Lua script checks
-and records every counter of an attempt atomically, so 40 guesses spread over several instances still
-get exactly LOGIN_FREE_FAILURES checked passwords.
+`AttemptStore` is the seam for the store, and every instance shares it: Redis (`RedisAttemptStore`,
+when REDIS_URL is set), where one Lua script checks and records every counter of an attempt atomically,
+else the app's database (`limiter_db.DatabaseAttemptStore`: a row per failure, one transaction under
+an advisory lock on PostgreSQL, BEGIN IMMEDIATE on SQLite), so 40 guesses spread over several instances
+or worker processes still get exactly LOGIN_FREE_FAILURES checked passwords. `MemoryAttemptStore`
+(this process only) is the fallback while the shared store cannot be reached.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from oppo_kz.auth.limiter_db import DatabaseAttemptStore
 from oppo_kz.core.config import get_settings
 from oppo_kz.core.errors import RateLimitedError
 
@@ -199,8 +202,11 @@ class Attempt:
 
     def succeeded(self) -> None:
         """The password was right: this was no failure, and the pair starts afresh."""
-        self.store.clear(self.pair_key)
-        self.store.withdraw(self.address_key, self.at)
+        try:
+            self.store.clear(self.pair_key)
+            self.store.withdraw(self.address_key, self.at)
+        except Exception:  # the login stands; its attempt just stays counted until the window ends
+            logger.exception("the sign-in limiter could not clear a successful attempt")
 
 
 class LoginLimiter:
@@ -210,16 +216,17 @@ class LoginLimiter:
         self._store = store
         self._memory = MemoryAttemptStore()
         self._redis: RedisAttemptStore | None = None
+        self._database = DatabaseAttemptStore()
         self._clock = clock
 
     @property
     def store(self) -> AttemptStore:
-        """The store given, else Redis when REDIS_URL is set, else this process's memory."""
+        """The store given, else Redis when REDIS_URL is set, else the app's database."""
         if self._store is not None:
             return self._store
         url = get_settings().REDIS_URL
         if url is None:
-            return self._memory
+            return self._database
         if self._redis is None or self._redis.url != url:
             self._redis = RedisAttemptStore(url)
         return self._redis
@@ -248,7 +255,7 @@ class LoginLimiter:
         now = self.clock(store)
         try:
             refused = store.reserve(limits, now)
-        except Exception:  # Redis unreachable: throttle per instance rather than not at all
+        except Exception:  # Redis or the database unreachable: throttle per instance rather than not at all
             if store is self._memory:
                 raise
             logger.exception("the shared sign-in limiter is unreachable; counting in this process")
@@ -263,10 +270,12 @@ class LoginLimiter:
         return Attempt(store, pair_key, address_key, now)
 
     def reset(self) -> None:
-        """Forget every failure (tests, and an operator's restart does the same)."""
+        """Forget every failure kept in process and in Redis (tests). The database store's rows are
+        table rows like any other: emptied with the tables, or with `DatabaseAttemptStore.reset`."""
         self._memory.reset()
-        reset = getattr(self.store, "reset", None)
-        if reset is not None:
+        store = self.store
+        reset = getattr(store, "reset", None)
+        if reset is not None and store is not self._database:
             reset()
 
 

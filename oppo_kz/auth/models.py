@@ -1,10 +1,10 @@
-"""Logins (auth sessions) and their rotating refresh tokens."""
+"""Logins (auth sessions), their rotating refresh tokens, and failed sign-in attempts."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey
+from sqlalchemy import BigInteger, Column, Float, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
 from oppo_kz.core.db import UTCDateTime, utcnow
@@ -40,3 +40,23 @@ class RefreshToken(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     replaced_by: str | None = Field(default=None, max_length=64)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One failed (or in-flight) sign-in on one limiter counter: the database `AttemptStore`
+    (`auth/limiter_db.py`). `at` is wall-clock seconds since the epoch, as the limiter compares it."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_key_at", "key", "at"),
+        Index("ix_login_attempts_at", "at"),
+    )
+
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+        ),
+    )
+    key: str = Field(max_length=400)
+    at: float = Field(sa_column=Column(Float(), nullable=False))

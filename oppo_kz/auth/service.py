@@ -163,7 +163,6 @@ def authenticate(
             user = session.get(User, user_id)
     if user is None or user.id is None or not user.is_active:  # also: disabled or deleted meanwhile
         raise InvalidCredentialsError()  # the reserved attempt stays counted as a failure
-    attempt.succeeded()
     now = utcnow().replace(microsecond=0)
     auth_session = AuthSession(
         id=uuid.uuid4().hex,
@@ -178,6 +177,9 @@ def authenticate(
     set_actor(session, user)
     record(session, action=AuditAction.login, entity="user", entity_id=user.id)
     session.commit()
+    # After the commit, outside this session's transaction: the database store writes on a connection
+    # of its own (on SQLite one writer at a time, so never while this session holds the write lock).
+    attempt.succeeded()
     return pair
 
 

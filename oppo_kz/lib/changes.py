@@ -20,8 +20,9 @@ from typing import Any
 from sqlalchemy import Connection, event
 from sqlalchemy.orm import Mapper, Session, UOWTransaction, object_session
 
-from oppo_kz.core.db import transaction_info, utcnow
+from oppo_kz.core.db import table_of, transaction_info, utcnow
 from oppo_kz.core.outbox import emit_later
+from oppo_kz.lib.listing.counts import invalidate_on
 
 # row ids -> {id: (data, scope)}, read on the flush's connection
 Loader = Callable[[Connection, list[int]], dict[int, tuple[dict[str, Any], dict[str, Any]]]]
@@ -126,6 +127,17 @@ def _scope_before_delete(session: Session, tracking: Tracking, target: Any) -> N
 
 
 _TRACKED: dict[type[Any], Tracking] = {}
+# The audit log's table(s): an audited model's change writes there too (`audit_writes_to`).
+_AUDIT_TABLES: list[str] = []
+
+
+def audit_writes_to(table: str) -> None:
+    """Name the audit log's table: every audited change's event (from any instance) drops its list
+    counts as well as those of the model's own table."""
+    _AUDIT_TABLES.append(table)
+    for tracking in _TRACKED.values():
+        if tracking.audit_entity:
+            invalidate_on(tracking.topic, table)
 
 
 def tracking_of(model: type[Any]) -> Tracking | None:
@@ -136,6 +148,8 @@ def tracking_of(model: type[Any]) -> Tracking | None:
 def track(model: type[Any], tracking: Tracking) -> None:
     """Register the hooks that version `model`'s rows and publish their committed changes."""
     _TRACKED[model] = tracking
+    audit = _AUDIT_TABLES if tracking.audit_entity else []
+    invalidate_on(tracking.topic, table_of(model).name, *audit)  # other instances' changes too
 
     @event.listens_for(model, "before_update")
     def _bump_version(_mapper: Mapper[Any], _connection: Connection, target: Any) -> None:

@@ -8,8 +8,9 @@ from typing import Any
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.core.events import Event, FeedTopic
 from oppo_kz.lib.changes import Tracking, track
+from oppo_kz.lib.listing.counts import invalidate_on
 from oppo_kz.messages.models import Message
-from oppo_kz.messages.service import load_events
+from oppo_kz.messages.service import RECEIPTS_TABLE, load_events
 
 TOPIC = "message"
 CREATED = "message.created"
@@ -20,6 +21,7 @@ def _own_columns(message: Message) -> dict[str, Any]:
 
 
 track(Message, Tracking(topic=TOPIC, payload=_own_columns, loader=load_events, audit_entity="message"))
+invalidate_on(TOPIC, RECEIPTS_TABLE.name)  # a sent message writes one receipt per recipient
 
 
 def addressed_to(actor: Any, event: Event) -> bool:

@@ -8,12 +8,15 @@ come back at once, alone, so a page can leave without delay.
 Resume: a page keeps `feed.last_seq` (the outbox `seq` of the last event it applied; `current_seq()`
 when it loads) and, after a reconnect, opens `LiveFeed(..., since=that)`: the first batch then
 replays what was committed meanwhile (on any instance), or is one `RESYNC` event when that is no
-longer kept, so an open table never misses a change.
+longer kept, so an open table never misses a change. Every live page does this: the products and
+sales lists, the sale and product pages, the inbox and the header's unread badge (`touches` and
+`resynced` say whether a batch concerns what a page shows).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from oppo_kz.auth.service import SESSION_ENDED
 from oppo_kz.core import outbox
@@ -32,6 +35,16 @@ RESYNC = "resync"
 async def current_seq() -> int:
     """The newest event's seq: a page that loads now has seen everything up to it."""
     return await asyncio.to_thread(outbox.last_seq)
+
+
+def resynced(batch: Sequence[Event]) -> bool:
+    """Whether the batch is a `RESYNC`: what was missed is no longer kept, so re-read everything."""
+    return any(e.name == RESYNC for e in batch)
+
+
+def touches(batch: Sequence[Event], prefix: str, row_id: object) -> bool:
+    """Whether the batch changes the row `row_id` of `prefix` events (or is a resync: re-read it)."""
+    return resynced(batch) or any(e.name.startswith(prefix) and e.data.get("id") == row_id for e in batch)
 
 
 class LiveFeed:

@@ -4,19 +4,20 @@ an attempt on every counter at once, so guesses spread over several instances ar
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 
 import pytest
 
-from oppo_kz.auth import service as auth
 from oppo_kz.auth.limiter import LoginLimiter, RedisAttemptStore, login_limiter
 from oppo_kz.core.config import get_settings
 from oppo_kz.core.db import session_scope
-from oppo_kz.core.errors import InvalidCredentialsError, RateLimitedError
 from oppo_kz.users.models import Role
-from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.helpers import run_together
+from tests.auth.limiter_helpers import (
+    a_success_clears_the_pair_everywhere,
+    forty_concurrent_wrong_passwords,
+    login,
+)
+from tests.factories import make_user
 from tests.redis_server import ThrowawayRedis
 
 
@@ -38,14 +39,7 @@ def user(sqlite_db: str):
 
 
 def _login(limiter: LoginLimiter, password: str, ip: str = "10.2.0.1") -> str:
-    try:
-        with session_scope(write=True) as s:
-            auth.authenticate(session=s, email="aigerim@oppo.kz", password=password, ip=ip, limiter=limiter)
-        return "200"
-    except InvalidCredentialsError:
-        return "401"
-    except RateLimitedError:
-        return "429"
+    return login(limiter, "aigerim@oppo.kz", password, ip)
 
 
 def test_redis_url_selects_the_shared_store(redis_url: str) -> None:
@@ -53,28 +47,11 @@ def test_redis_url_selects_the_shared_store(redis_url: str) -> None:
 
 
 def test_forty_concurrent_wrong_passwords_over_two_instances_check_exactly_five(redis_url: str, user) -> None:
-    instances = (LoginLimiter(), LoginLimiter())  # two processes' limiters, one Redis
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def attempt(n: int) -> None:
-        result = _login(instances[n % 2], "wrong-password")
-        with lock:
-            outcomes.append(result)
-
-    assert run_together(attempt, 40) == []
-    assert sorted(outcomes) == ["401"] * 5 + ["429"] * 35
+    forty_concurrent_wrong_passwords((LoginLimiter(), LoginLimiter()), user.email, "10.2.0.1")  # one Redis
 
 
 def test_a_success_clears_the_pair_for_every_instance(redis_url: str, user) -> None:
-    a, b = LoginLimiter(), LoginLimiter()
-    for limiter in (a, b, a, b):
-        assert _login(limiter, "wrong-password") == "401"
-    assert _login(a, DEFAULT_PASSWORD) == "200"  # the fifth attempt: still free
-    for _ in range(5):
-        assert _login(b, "wrong-password") == "401"  # the pair starts afresh on B too
-    assert _login(a, DEFAULT_PASSWORD) == "429"
-    assert _login(b, DEFAULT_PASSWORD, ip="10.2.0.2") == "200"  # never a lockout of the account
+    a_success_clears_the_pair_everywhere((LoginLimiter(), LoginLimiter()), user.email, "10.2.0.1", "10.2.0.2")
 
 
 def test_an_unreachable_redis_falls_back_to_counting_in_process(user) -> None:

@@ -191,3 +191,22 @@ def test_forty_concurrent_bad_logins_over_a_and_b_give_exactly_five_401s(
     with ThreadPoolExecutor(40) as pool:
         codes = list(pool.map(attempt, range(40)))
     assert sorted(codes) == [401] * 5 + [429] * 35
+
+
+def test_a_list_total_on_b_follows_a_patch_via_a_as_soon_as_its_event_arrives(
+    cluster: tuple[LiveServer, ...],
+) -> None:
+    """B's cached count is dropped by A's event (it would otherwise stay up to its 10 s TTL)."""
+    a, b = cluster
+    token = _login(a)["access_token"]
+    list_url = "/api/v1/products?stock__lte=999999&page_size=1"  # (nearly) all rows: a real count
+    with httpx.Client(headers={"Authorization": f"Bearer {token}"}) as client:
+        before = [client.get(b.url + list_url).json()["total"] for _ in range(2)]  # counted, cached
+        assert before[0] > 1
+        product = client.get(a.url + list_url).json()["items"][0]["id"]
+        with _socket(b, token) as ws:
+            response = client.patch(f"{a.url}/api/v1/products/{product}", json={"stock": 1_000_000})
+            assert response.status_code == 200, response.text
+            message = json.loads(ws.recv(timeout=5))  # B's relay has handed the event over
+            assert message["data"]["id"] == product
+            assert client.get(b.url + list_url).json()["total"] == before[0] - 1

@@ -4,8 +4,11 @@ Counting every match is the dearest part of a list request on a big table, and t
 counted again and again while nobody writes. The write path invalidates: every ORM flush and every
 ORM-executed INSERT/UPDATE/DELETE in a session notes the tables it wrote; the counts of those tables
 are dropped at once (a count taken before our commit must not be kept after it) and again when the
-transaction commits. Writers in other processes (scripts, other instances) are covered by a
-time-to-live of ten seconds.
+transaction commits. Other instances' (and worker processes') writes arrive as their outbox
+events: each event drops the counts of the tables its topic writes (`invalidate_on`, registered by
+`lib/changes.track` for every tracked model), so a list total on instance B follows a write via A as
+soon as B's relay hands the event over. Writers that announce nothing (raw SQL, scripts, a read
+receipt) are covered by a time-to-live of ten seconds.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from typing import Any
 
 from sqlalchemy import Table, event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+from oppo_kz.core.events import Event, bus
 
 _WRITTEN = "oppo_tables_written"
 
@@ -74,6 +79,26 @@ class CountCache:
 
 
 count_cache = CountCache()
+
+# Event topic ("product") -> the tables a change announced under it writes.
+_TOPIC_TABLES: dict[str, set[str]] = {}
+_topics_lock = threading.Lock()
+
+
+def invalidate_on(topic: str, *tables: str) -> None:
+    """Drop the counts of `tables` whenever an event `<topic>.*` is published here — this process's
+    own, or another instance's read back from the outbox by the relay."""
+    with _topics_lock:
+        _TOPIC_TABLES.setdefault(topic, set()).update(tables)
+
+
+def _on_event(event: Event) -> None:
+    tables = _TOPIC_TABLES.get(event.name.partition(".")[0])
+    if tables:
+        count_cache.invalidate(tables)
+
+
+bus.add_listener(_on_event)
 
 
 def _note(session: Session, tables: set[str]) -> None:

@@ -1,8 +1,10 @@
 """The header's `messages-unread` badge and the toast of a new message, on every signed-in page.
 
 Each page's header starts one background watcher per tab (a newer page's watcher supersedes the
-older one): it reads the unread count, then follows `message.created` events and reacts only to
-those addressed to this tab's user — the count goes up and a toast names the message at once.
+older one), again after every (re)connect: it reads the unread count, then follows `message.created`
+events and reacts only to those addressed to this tab's user — the count is read again and a toast
+names the message at once. It resumes from the last event the tab saw (`since`, ui/live.py), so a
+message sent while the tab was reconnecting, perhaps to another instance, still shows.
 """
 
 from __future__ import annotations
@@ -12,21 +14,29 @@ import reflex as rx
 from oppo_kz.auth.permissions import Permission, has_permission
 from oppo_kz.auth.service import SESSION_ENDED
 from oppo_kz.auth.ui.state import AuthState
+from oppo_kz.core.events import Event
 from oppo_kz.messages import service
 from oppo_kz.messages.events import CREATED
 from oppo_kz.ui.components import data_attrs, icon_button
 from oppo_kz.ui.i18n import t
-from oppo_kz.ui.live import LiveFeed
+from oppo_kz.ui.live import LiveFeed, current_seq, resynced
 from oppo_kz.ui.run import run_service
 
 # How long the watcher waits for an event before checking that the tab is still signed in.
 IDLE_SECONDS = 60
 
 
+def addressed_to(batch: list[Event] | None, user_id: int) -> list[Event]:
+    """The new messages of a batch addressed to `user_id`, oldest first."""
+    return [e for e in batch or () if e.name == CREATED and user_id in e.scope.get("recipients", ())]
+
+
 class UnreadState(rx.State):
     count: rx.Field[int] = rx.field(0)
     toast_id: rx.Field[int] = rx.field(0)
     toast_title: rx.Field[str] = rx.field("")
+    # The outbox seq this tab has caught up to: the next watcher resumes from it (ui/live.py).
+    _live_seq: int = 0
 
     @rx.event
     def dismiss(self) -> None:
@@ -42,35 +52,45 @@ class UnreadState(rx.State):
     @rx.event(background=True, supersedes=True)
     async def watch(self):
         """Count the unread messages, then follow new ones addressed to this tab's user."""
-        feed = LiveFeed("message.", coalesce=0.05, min_interval=0.05)
+        async with self:
+            actor = await (await self.get_state(AuthState)).principal_or_none()
+            if actor is None or not has_permission(actor.role, Permission.messages_read):
+                return
+            user_id = actor.id
+            self._live_seq = self._live_seq or await current_seq()  # counted below, at least to here
+            since = self._live_seq
+            self.count = await run_service(service.unread_count, actor=actor)
+        feed = LiveFeed("message.", coalesce=0.05, min_interval=0.05, since=since or None)
         try:
-            async with self:
-                actor = await (await self.get_state(AuthState)).principal_or_none()
-                if actor is None or not has_permission(actor.role, Permission.messages_read):
-                    return
-                user_id = actor.id
-                self.count = await run_service(service.unread_count, actor=actor)
             while True:
                 batch = await feed.next_batch(idle=IDLE_SECONDS)
                 if batch is None or any(e.name == SESSION_ENDED for e in batch):
                     async with self:
                         if await (await self.get_state(AuthState)).principal_or_none() is None:
                             return  # signed out: the page itself goes to /login
-                mine = [
-                    e for e in batch or () if e.name == CREATED and user_id in e.scope.get("recipients", ())
-                ]
-                if not mine:
-                    continue
-                async with self:
-                    self.count += len(mine)
-                    self.toast_id = int(mine[-1].data["id"])
-                    self.toast_title = str(mine[-1].data["title"])
+                mine = addressed_to(batch, user_id)
+                if batch:
+                    async with self:
+                        self._live_seq = feed.last_seq
+                if mine or (batch and resynced(batch)):
+                    await self._recount(mine)
         finally:
             feed.close()
 
+    async def _recount(self, mine: list[Event]) -> None:
+        # Read again rather than added up: a replay after a reconnect may repeat what the count has.
+        async with self:
+            actor = await (await self.get_state(AuthState)).principal_or_none()
+            if actor is None:
+                return
+            self.count = await run_service(service.unread_count, actor=actor)
+            if mine:
+                self.toast_id = int(mine[-1].data["id"])
+                self.toast_title = str(mine[-1].data["title"])
+
 
 def unread_badge() -> rx.Component:
-    """A bell that links to /messages with the unread count; it starts the tab's watcher."""
+    """A bell that links to /messages with the unread count (`_watcher` keeps it live)."""
     return rx.link(
         rx.box(
             rx.icon("bell", size=18),
@@ -96,7 +116,6 @@ def unread_badge() -> rx.Component:
         high_contrast=True,
         class_name="oppo-touch",
         style={"display": "inline-flex", "alignItems": "center", "padding": "6px 10px 6px 4px"},
-        on_mount=UnreadState.watch,
     )
 
 
@@ -127,6 +146,12 @@ def message_toast() -> rx.Component:
     )  # fmt: skip
 
 
+def _watcher() -> rx.Component:
+    """Starts the tab's watcher whenever the page is hydrated: at load, and again after a reconnect
+    (perhaps to another instance, where the old watcher does not run)."""
+    return rx.cond(rx.State.is_hydrated, rx.box(display="none", on_mount=UnreadState.watch))
+
+
 def header_items() -> rx.Component:
-    """What the messages module adds to the header: the badge and the toast."""
-    return rx.fragment(unread_badge(), message_toast())
+    """What the messages module adds to the header: the badge, its watcher and the toast."""
+    return rx.fragment(unread_badge(), _watcher(), message_toast())

@@ -16,7 +16,7 @@ from oppo_kz.products.models import ProductPublic
 from oppo_kz.products.ui.products_view import stock_level
 from oppo_kz.ui.format import memory
 from oppo_kz.ui.i18n import I18nState
-from oppo_kz.ui.live import LiveFeed
+from oppo_kz.ui.live import LiveFeed, current_seq, resynced
 from oppo_kz.ui.run import run_service
 
 
@@ -44,6 +44,8 @@ class ProductDetailState(rx.State):
     # Deleted while someone was looking at it.
     gone: rx.Field[bool] = rx.field(False)
     _product: ProductPublic | None = None
+    # The outbox seq this tab has caught up to: the live feed resumes from it (ui/live.py).
+    _live_seq: int = 0
 
     @rx.var
     async def detail(self) -> dict[str, str]:
@@ -59,25 +61,37 @@ class ProductDetailState(rx.State):
         if not isinstance(actor, Principal):
             return actor
         self.product_id, self.gone = product_id, False
+        self._live_seq = await current_seq()  # the page shows at least everything up to this event
+        await self._read(actor)
+        return None if self.gone else ProductDetailState.follow
+
+    async def _read(self, actor: Principal) -> None:
         try:
-            product = await run_service(products.get_product, actor=actor, product_id=product_id)
+            product = await run_service(products.get_product, actor=actor, product_id=self.product_id)
         except DomainError:
             self._product, self.gone = None, True
-            return None
-        self._product = ProductPublic.model_validate(product)
-        return ProductDetailState.follow
+            return
+        self._product, self.gone = ProductPublic.model_validate(product), False
 
     @rx.event(background=True)
     async def follow(self):
         """Apply every committed change of this product while the page is open (Reflex cancels the
-        task when the tab leaves the page)."""
-        feed = LiveFeed("product.")
+        task when the tab leaves the page); after a reconnect it resumes from the last event it saw."""
+        async with self:
+            since = self._live_seq or None
+        feed = LiveFeed("product.", since=since)
         try:
             while True:
                 batch = await feed.next_batch() or []
                 async with self:
+                    self._live_seq = feed.last_seq
                     ended = await self._signed_out(batch)
-                    if not ended:
+                    if not ended and resynced(batch):  # the events missed are no longer kept: re-read
+                        actor = await (await self.get_state(AuthState)).principal_or_none()
+                        ended = actor is None
+                        if actor is not None:
+                            await self._read(actor)
+                    elif not ended:
                         self._apply([e.name for e in batch], [e.data for e in batch])
                 if ended:
                     yield rx.redirect("/login", replace=True)

@@ -14,7 +14,7 @@ from oppo_kz.lib.formatting import day, moment, money
 from oppo_kz.sales import review, service
 from oppo_kz.sales.models import ReviewAction, SalePublic, SaleStatus
 from oppo_kz.ui.i18n import I18nState
-from oppo_kz.ui.live import LiveFeed
+from oppo_kz.ui.live import LiveFeed, current_seq, touches
 from oppo_kz.ui.run import run_service
 
 
@@ -49,6 +49,8 @@ class SaleState(rx.State):
     busy: rx.Field[bool] = rx.field(False)
 
     _sale_id: int = 0
+    # The outbox seq this tab has caught up to: the live feed resumes from it (ui/live.py).
+    _live_seq: int = 0
 
     async def _read(self, actor: Principal) -> None:
         lang = (await self.get_state(I18nState)).lang
@@ -71,6 +73,7 @@ class SaleState(rx.State):
         raw = self.router.page.params.get("sale_id", "")
         self._sale_id = int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) < 10 else 0
         self.note, self.problem, self.busy = "", "", False
+        self._live_seq = await current_seq()  # the page shows at least everything up to this event
         await self._read(actor)
         return SaleState.follow if self.found else None
 
@@ -118,17 +121,19 @@ class SaleState(rx.State):
 
     @rx.event(background=True)
     async def follow(self):
-        """Re-read the sale when it changes anywhere (a review by someone else, say)."""
-        feed = LiveFeed("sale.")
+        """Re-read the sale when it changes anywhere (a review by someone else, say); after a
+        reconnect it resumes from the last event this tab saw, so a review meanwhile is not missed."""
+        async with self:
+            since = self._live_seq or None
+        feed = LiveFeed("sale.", since=since)
         try:
             while True:
                 batch = await feed.next_batch()
                 if batch is None:
                     continue
                 async with self:
-                    if not any(
-                        e.data.get("id") == self._sale_id for e in batch if e.name.startswith("sale.")
-                    ):
+                    self._live_seq = feed.last_seq
+                    if not touches(batch, "sale.", self._sale_id):
                         continue
                     actor = await (await self.get_state(AuthState)).principal_or_none()
                     if actor is None:
