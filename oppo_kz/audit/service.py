@@ -10,7 +10,7 @@ from sqlalchemy import String, cast, func
 from sqlmodel import Session, col, select
 
 from oppo_kz.audit.log import AUDIT_TABLE
-from oppo_kz.audit.models import AuditAction, AuditEntry, AuditEntryPublic, AuditPage
+from oppo_kz.audit.models import ENTITIES, AuditAction, AuditEntry, AuditEntryPublic, AuditPage
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
 from oppo_kz.core.types import is_row_id
@@ -21,6 +21,8 @@ from oppo_kz.lib.versioned import not_found
 AUDIT = listing.spec_for_table(
     AUDIT_TABLE,
     exclude=("changes",),
+    # A text column (a new domain needs no migration), but filtered as the contract's list of entities.
+    overrides={"entity": {"kind": Kind.enum, "choices": ENTITIES}},
     # `changes` is listed (and filtered, e.g. changes__contains=price) as its JSON text.
     extra=(
         FieldSpec(name="changes", kind=Kind.text, column=cast(AUDIT_TABLE.c.changes, String), sortable=False),
