@@ -113,6 +113,14 @@ def test_invalid_rules_are_422(client: Any, world: World) -> None:
         base | {"series": "Reno", "starts_on": "03/01/2025"},
     ):
         expect_error(client.post(RULES, json=body, headers=world.h("office")), 422, "validation_error")
+    # The errors name the field, on POST as on PATCH (not "body").
+    for body, field in (
+        (base, "product_id"),
+        (base | {"series": "Reno", "category": "smartphone"}, "product_id"),
+        (base | {"series": "Reno", "ends_on": "2025-02-28"}, "ends_on"),
+    ):
+        answer = expect_error(client.post(RULES, json=body, headers=world.h("office")), 422, "validation_error")
+        assert [e["field"] for e in answer["details"]["errors"]] == [field]
     for who in ("sup_a", "p1"):
         expect_error(client.post(RULES, json=base | {"series": "A"}, headers=world.h(who)), 403, "forbidden")
 
