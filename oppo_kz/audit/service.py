@@ -58,7 +58,7 @@ def get_entry(*, session: Session, actor: Principal, audit_id: int) -> AuditEntr
     return entry
 
 
-def lifetime_start(*, session: Session, entity: str, entity_id: int) -> int:
+def lifetime_start(*, session: Session, entity: str, entity_id: int | None) -> int:
     """The id of the row's latest `create` entry (0 without one): the entries before it belong to a
     deleted row whose id SQLite gave to this one (it reuses the newest rowid after a delete)."""
     stmt = select(func.max(AuditEntry.id)).where(

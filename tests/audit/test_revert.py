@@ -80,14 +80,18 @@ def test_a_new_product_never_inherits_the_history_of_a_deleted_one(client: Any, 
 
     def create(sku: str, price: int) -> int:
         response = client.post(
-            PRODUCTS, json={"sku": sku, "name": sku, "category": "audio", "price": price}, headers=world.h("office")
+            PRODUCTS,
+            json={"sku": sku, "name": sku, "category": "audio", "price": price},
+            headers=world.h("office"),
         )
         assert response.status_code == 201, response.text
         product_id: int = response.json()["id"]
         return product_id
 
     old = create("gone-1", 1_000)
-    assert client.patch(f"{PRODUCTS}/{old}", json={"price": 2_000}, headers=world.h("office")).status_code == 200
+    assert (
+        client.patch(f"{PRODUCTS}/{old}", json={"price": 2_000}, headers=world.h("office")).status_code == 200
+    )
     old_update = _history(client, world, old)[0]
     assert client.delete(f"{PRODUCTS}/{old}", headers=world.h("admin")).status_code == 204
     new = create("new-1", 5_000)
@@ -97,7 +101,9 @@ def test_a_new_product_never_inherits_the_history_of_a_deleted_one(client: Any, 
         shown = history.product_history(session=session, actor=office, product_id=new)
     assert [(e.action.value, e.changes.get("sku")) for e in shown] == [("create", [None, "NEW-1"])]
     expect_error(
-        client.post(f"{PRODUCTS}/{new}/revert", json={"audit_id": old_update["id"]}, headers=world.h("office")),
+        client.post(
+            f"{PRODUCTS}/{new}/revert", json={"audit_id": old_update["id"]}, headers=world.h("office")
+        ),
         404,
         "not_found",
     )
