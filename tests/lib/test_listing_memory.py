@@ -4,6 +4,7 @@ null semantics, sort ties broken by the key, paging."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from oppo_kz.lib.listing.memory import select_rows, spec_for_rows
 SPEC = spec_for_rows(
     "things", {"key": Kind.text, "n": Kind.integer, "at": Kind.datetime, "on": Kind.boolean}, key="key"
 )
-ROWS = [
+ROWS: list[dict[str, Any]] = [
     {"key": "b", "n": 2, "at": datetime(2025, 1, 2, tzinfo=UTC), "on": True},
     {"key": "a", "n": 2, "at": None, "on": False},
     {"key": "c", "n": None, "at": datetime(2025, 1, 1, tzinfo=UTC), "on": True},
