@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelConfig
@@ -52,12 +52,15 @@ class _AssignmentInput(SQLModel):
             raise ValueError(f"must be between {MIN_DATE} and {MAX_DATE}")
         return value
 
-    @model_validator(mode="after")
-    def _ends_after_start(self) -> Any:
-        starts, ends = getattr(self, "starts_on", None), getattr(self, "ends_on", None)
-        if starts is not None and ends is not None and ends < starts:
+    @field_validator("ends_on", check_fields=False)
+    @classmethod
+    def _ends_after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
+        # starts_on is declared first, so it is in `info.data` when it was given and valid; the error
+        # names ends_on, as the service's check against a stored starts_on does.
+        starts = info.data.get("starts_on")
+        if value is not None and starts is not None and value < starts:
             raise ValueError("ends_on must not be before starts_on")
-        return self
+        return value
 
 
 class AssignmentCreate(_AssignmentInput):

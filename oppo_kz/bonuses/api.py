@@ -99,11 +99,11 @@ def month_statements(session: ReadSession, actor: Reader, month: MonthParam = No
     return bonuses.month_statements(session=session, actor=actor, month=bonuses.parse_month(month))
 
 
-@router.get("/months", response_model=MonthsPage, responses=errors(403))
-def list_months(session: ReadSession, actor: Reader) -> dict[str, Any]:
+@router.get("/months", response_model=MonthsPage, responses=errors(400, 403), **list_openapi(bonuses.MONTHS))
+def list_months(request: Request, session: ReadSession, actor: Reader) -> MonthsPage:
     """The months with approved sales or closed (and this one), newest first, with who closed them."""
-    items = bonuses.list_months(session=session, actor=actor)
-    return {"items": items, "total": len(items), "page": 1, "page_size": max(len(items), 1), "pages": 1}
+    query = bonuses.parse_months_query(request.query_params.multi_items())
+    return bonuses.page_of_months(session=session, actor=actor, query=query)
 
 
 @router.post("/months/{month}/close", response_model=MonthInfo, responses=errors(403, 409))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import field_validator, model_validator
+from pydantic import field_validator
 from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, String
 from sqlmodel import Field, SQLModel
 from sqlmodel.main import SQLModelConfig
@@ -132,14 +132,8 @@ class BonusRuleCreate(_RuleInput):
     starts_on: IsoDate
     ends_on: IsoDate
     is_active: StrictBool = True
-
-    @model_validator(mode="after")
-    def _one_target_and_dates(self) -> Any:
-        if sum(getattr(self, name) is not None for name in TARGETS) != 1:
-            raise ValueError("give exactly one of product_id, series, category")
-        if self.ends_on < self.starts_on:
-            raise ValueError("ends_on must not be before starts_on")
-        return self
+    # Exactly one target and ends_on >= starts_on are checked by the service (`rules._check_rule`),
+    # whose errors name the field, for a create, a replacement and a change alike.
 
 
 class BonusRuleReplace(BonusRuleCreate, ReadOnlyEcho):

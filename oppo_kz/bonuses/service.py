@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -33,6 +33,7 @@ from oppo_kz.bonuses.models import (
     BonusMonth,
     BonusRule,
     MonthInfo,
+    MonthsPage,
     MonthStatements,
     Statement,
     StatementLine,
@@ -41,7 +42,10 @@ from oppo_kz.bonuses.models import (
 from oppo_kz.core.db import set_actor, table_of, utcnow
 from oppo_kz.core.errors import ConflictError, ValidationFailedError
 from oppo_kz.core.types import is_row_id
+from oppo_kz.lib import listing
 from oppo_kz.lib.formatting import local_date
+from oppo_kz.lib.listing import Kind, ListQuery
+from oppo_kz.lib.listing.memory import select_rows, spec_for_rows
 from oppo_kz.lib.versioned import (
     not_found,
 )
@@ -333,6 +337,32 @@ def list_months(*, session: Session, actor: Principal) -> list[MonthInfo]:
     closed = {row.month: row for row in session.execute(select(BonusMonth)).scalars()}
     months |= set(closed) | {parse_month(None)}
     return [month_info(closed.get(m), m) for m in sorted(months, reverse=True)]
+
+
+MONTHS = spec_for_rows(
+    "bonus months",
+    {"month": Kind.text, "closed": Kind.boolean, "closed_at": Kind.datetime, "closed_by_id": Kind.integer},
+    key="month",
+    default_sort=(("month", True),),  # newest first
+)
+
+
+def parse_months_query(params: Iterable[tuple[str, str]]) -> ListQuery:
+    """A validated query of the months list (the filter grammar, sort and paging of every list)."""
+    return listing.parse_query(MONTHS, params)
+
+
+def page_of_months(*, session: Session, actor: Principal, query: ListQuery) -> MonthsPage:
+    """One page of `list_months`, filtered and sorted as the query says."""
+    rows = [info.model_dump() for info in list_months(session=session, actor=actor)]
+    items, total = select_rows(MONTHS, query, rows)
+    return MonthsPage(
+        items=[MonthInfo.model_validate(row) for row in items],
+        total=total,
+        page=query.page,
+        page_size=query.page_size,
+        pages=-(-total // query.page_size),
+    )
 
 
 # --- rules ---------------------------------------------------------------------------------------

@@ -109,7 +109,8 @@ def decode_token(token: str, *, expected_type: TokenType) -> dict[str, Any]:
     except jwt.PyJWTError:
         raise InvalidTokenError() from None
     if claims.get("type") != expected_type:
-        raise InvalidTokenError(f"An {expected_type} token is required.")
+        article = "An" if expected_type == "access" else "A"
+        raise InvalidTokenError(f"{article} {expected_type} token is required.")
     if not isinstance(claims.get("sub"), str):
         raise InvalidTokenError()
     return claims

@@ -35,8 +35,14 @@ def product_history(
 
 def _entry_of(session: Session, product: Product, audit_id: Any) -> AuditEntry:
     entry = session.get(AuditEntry, audit_id) if is_row_id(audit_id) else None
-    if entry is None or entry.entity != ENTITY or entry.entity_id != product.id:
-        # Another product's entry answers like one that does not exist.
+    if (
+        entry is None
+        or entry.entity != ENTITY
+        or entry.entity_id != product.id
+        or (entry.id or 0) < audit.lifetime_start(session=session, entity=ENTITY, entity_id=product.id)
+    ):
+        # Another product's entry (a deleted one's whose id this product got, too) answers like one
+        # that does not exist.
         raise not_found("Audit entry", audit_id)
     if entry.action not in REVERTIBLE:
         raise ConflictError(

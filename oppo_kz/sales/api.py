@@ -77,7 +77,9 @@ def create_sale(body: SaleCreate, session: WriteSession, actor: Reporter, respon
     return with_etag(response, service.get_sale(session=session, actor=actor, sale_id=sale.id or 0))
 
 
-@router.post("/review", response_model=BulkReviewResponse, responses=errors(403))
+@router.post(
+    "/review", response_model=BulkReviewResponse, response_model_exclude_none=True, responses=errors(403)
+)
 def review_sales(body: BulkReviewRequest, session: WriteSession, actor: Reviewer) -> BulkReviewResponse:
     """Approve or reject several sales; each id gets its own result."""
     results = review.review_many(

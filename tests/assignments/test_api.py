@@ -96,7 +96,7 @@ def test_moving_dates_into_an_overlap_is_a_conflict(client: Any, world: World) -
         ({"user_id": "sup_a"}, "user_id"),  # not a promoter
         ({"user_id": 999_999}, "user_id"),
         ({"store_id": 999_999}, "store_id"),
-        ({"ends_on": "2025-12-31"}, "body"),  # before starts_on
+        ({"ends_on": "2025-12-31"}, "ends_on"),  # before starts_on: named as PATCH names it
         ({"starts_on": "1999-12-31"}, "starts_on"),
         ({"starts_on": "01.02.2026"}, "starts_on"),
         ({"store_id": "1"}, "store_id"),

@@ -68,3 +68,43 @@ def test_revert_refusals(client: Any, world: World) -> None:
     expect_error(revert({}), 422, "validation_error")
     expect_error(revert({"audit_id": "x"}), 422, "validation_error")
     assert client.get(f"{PRODUCTS}/{pid}", headers=world.h("office")).json()["price"] == 1
+
+
+def test_a_new_product_never_inherits_the_history_of_a_deleted_one(client: Any, world: World) -> None:
+    """SQLite hands a deleted row's id to the next insert when it was the newest; the new product's
+    history must not show the old one's entries, nor revert to them."""
+    from oppo_kz.auth.service import Principal
+    from oppo_kz.core.db import session_scope
+    from oppo_kz.products import history
+    from oppo_kz.users.models import Role
+
+    def create(sku: str, price: int) -> int:
+        response = client.post(
+            PRODUCTS,
+            json={"sku": sku, "name": sku, "category": "audio", "price": price},
+            headers=world.h("office"),
+        )
+        assert response.status_code == 201, response.text
+        product_id: int = response.json()["id"]
+        return product_id
+
+    old = create("gone-1", 1_000)
+    assert (
+        client.patch(f"{PRODUCTS}/{old}", json={"price": 2_000}, headers=world.h("office")).status_code == 200
+    )
+    old_update = _history(client, world, old)[0]
+    assert client.delete(f"{PRODUCTS}/{old}", headers=world.h("admin")).status_code == 204
+    new = create("new-1", 5_000)
+
+    office = Principal(id=world["office"], email="office@oppo.kz", full_name="O", role=Role.office)
+    with session_scope() as session:
+        shown = history.product_history(session=session, actor=office, product_id=new)
+    assert [(e.action.value, e.changes.get("sku")) for e in shown] == [("create", [None, "NEW-1"])]
+    expect_error(
+        client.post(
+            f"{PRODUCTS}/{new}/revert", json={"audit_id": old_update["id"]}, headers=world.h("office")
+        ),
+        404,
+        "not_found",
+    )
+    assert client.get(f"{PRODUCTS}/{new}", headers=world.h("office")).json()["price"] == 5_000

@@ -113,6 +113,16 @@ def test_invalid_rules_are_422(client: Any, world: World) -> None:
         base | {"series": "Reno", "starts_on": "03/01/2025"},
     ):
         expect_error(client.post(RULES, json=body, headers=world.h("office")), 422, "validation_error")
+    # The errors name the field, on POST as on PATCH (not "body").
+    for body, field in (
+        (base, "product_id"),
+        (base | {"series": "Reno", "category": "smartphone"}, "product_id"),
+        (base | {"series": "Reno", "ends_on": "2025-02-28"}, "ends_on"),
+    ):
+        answer = expect_error(
+            client.post(RULES, json=body, headers=world.h("office")), 422, "validation_error"
+        )
+        assert [e["field"] for e in answer["details"]["errors"]] == [field]
     for who in ("sup_a", "p1"):
         expect_error(client.post(RULES, json=base | {"series": "A"}, headers=world.h(who)), 403, "forbidden")
 
@@ -305,6 +315,26 @@ def test_closing_freezes_the_month_and_its_sales(client: Any, world: World) -> N
         "closed_by_id": None,
     }
     assert [m["month"] for m in months] == sorted(by_month, reverse=True)
+
+    # The list takes the filter grammar and paging of every list (CONTRACT-SALES "Shared rules").
+    def listed(**params: Any) -> dict[str, Any]:
+        response = client.get(f"{BONUSES}/months", params=params, headers=office)
+        assert response.status_code == 200, response.text
+        page: dict[str, Any] = response.json()
+        return page
+
+    only_closed = listed(closed="true")
+    assert [m["month"] for m in only_closed["items"]] == [month]
+    assert only_closed["total"] == 1
+    assert [m["month"] for m in listed(month__gte=this_month)["items"]] == [this_month]
+    assert [m["month"] for m in listed(sort="month")["items"]] == sorted(by_month)
+    first = listed(page_size=1, page=2)
+    assert (first["page"], first["page_size"], first["total"]) == (2, 1, len(by_month))
+    assert [m["month"] for m in first["items"]] == sorted(by_month, reverse=True)[1:2]
+    assert listed(closed_by_id=world["office"])["total"] == 1
+    for bad in ({"bogus": "1"}, {"closed": "maybe"}, {"closed_at__contains": "x"}):
+        expect_error(client.get(f"{BONUSES}/months", params=bad, headers=office), 400, "invalid_filter")
+    expect_error(client.get(f"{BONUSES}/months", params={"sort": "x"}, headers=office), 400, "invalid_sort")
 
 
 def test_a_month_not_yet_begun_cannot_be_closed(client: Any, world: World) -> None:
