@@ -319,9 +319,11 @@ def aggregate(
     group_by: Sequence[Any] = (),
     order_by: Sequence[Any] = (),
     join: bool = False,
+    having: Sequence[Any] = (),
 ) -> list[tuple[Any, ...]]:
     """`columns` (aggregates, group keys) over the rows a list query matches, in SQL (GROUP BY
-    `group_by`); paging and sort are ignored. `join` when a column reads a joined table."""
+    `group_by`, HAVING `having`); paging and sort are ignored. `join` when a column reads a joined
+    table."""
     query = validate_query(spec, query)
     scopes = _scopes(scope)
     shape, params = _shape_and_params(spec, query, session.get_bind().dialect.name)
@@ -329,7 +331,8 @@ def aggregate(
     for extra in scopes:
         params |= extra.params
     conditions, matching = _conditions(spec, shape, [s.condition for s in scopes])
-    stmt = select(*columns).select_from(matching).where(*conditions).group_by(*group_by).order_by(*order_by)
+    stmt = select(*columns).select_from(matching).where(*conditions).group_by(*group_by)
+    stmt = stmt.having(*having).order_by(*order_by)
     return [tuple(row) for row in session.connection().execute(stmt, params)]
 
 

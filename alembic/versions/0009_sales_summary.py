@@ -1,0 +1,49 @@
+"""sales_summary_staff and sales_summary_product: daily sums of the sales that reports read
+
+Keyed by (sale_date, store_id, promoter_id, status) and (sale_date, product_id, status), each row the
+units, ₸ and number of those sales; kept in every sale write's transaction (oppo_kz/sales/summary.py)
+and filled here from the sales already there.
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-02 02:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_MEASURES = ("units", "amount", "sales_count")
+_SUMMARIES = {
+    "sales_summary_staff": ("sale_date", "store_id", "promoter_id", "status"),
+    "sales_summary_product": ("sale_date", "product_id", "status"),
+}
+_TYPES = {"sale_date": sa.Date(), "store_id": sa.Integer(), "promoter_id": sa.Integer(),
+          "product_id": sa.Integer(), "status": sa.String(length=20)}  # fmt: skip
+
+
+def upgrade() -> None:
+    for name, keys in _SUMMARIES.items():
+        op.create_table(
+            name,
+            *(sa.Column(key, _TYPES[key], nullable=False) for key in keys),
+            *(sa.Column(measure, sa.BigInteger(), nullable=False) for measure in _MEASURES),
+            sa.PrimaryKeyConstraint(*keys, name=op.f(f"pk_{name}")),
+        )
+        columns = ", ".join(keys)
+        op.execute(
+            f"INSERT INTO {name} ({columns}, units, amount, sales_count) "  # noqa: S608 - fixed names
+            f"SELECT {columns}, SUM(quantity), SUM(amount), COUNT(*) FROM sales GROUP BY {columns}"
+        )
+
+
+def downgrade() -> None:
+    for name in reversed(list(_SUMMARIES)):
+        op.drop_table(name)
