@@ -157,9 +157,7 @@ def _rebuild_summaries(url: str) -> None:
     import subprocess
 
     env = {"DATABASE_URL": url, "PATH": str(Path(sys.executable).parent)}
-    started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "oppo_kz.sales.summary"], cwd=ROOT, env=env, check=True)
-    print(f"daily summaries rebuilt in {time.monotonic() - started:.1f} s")
+    subprocess.run([sys.executable, "-m", "oppo_kz.sales.rebuild"], cwd=ROOT, env=env, check=True)
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)

@@ -22,7 +22,7 @@ same order (no deadlock) and each adds its own delta under the row lock (no lost
 forgets the deltas with the transaction. An ORM bulk statement on sales (`session.execute(insert(Sale),
 rows)`, as the demo seed does; update/delete statements alike) marks the transaction's summaries stale
 and they are rebuilt from the sales before that commit. Writes that bypass the ORM (a loader on the raw
-driver, COPY) must call `rebuild()` afterwards: `python -m oppo_kz.sales.summary`.
+driver, COPY) must call `rebuild()` afterwards: `python -m oppo_kz.sales.rebuild`.
 """
 
 from __future__ import annotations
@@ -216,20 +216,3 @@ def rebuild(connection: Connection, summaries: Iterable[Table] = SUMMARIES) -> N
 event.listen(Session, "after_flush", _collect)
 event.listen(Session, "do_orm_execute", _bulk_statement)
 event.listen(Session, "before_commit", _write)
-
-
-def main() -> int:
-    """`python -m oppo_kz.sales.summary`: rebuild the summaries of DATABASE_URL's sales."""
-    from oppo_kz.core.db import session_scope
-    from oppo_kz.domains import load_models
-
-    load_models()
-    with session_scope(write=True) as session:
-        rebuild(session.connection())
-        session.commit()
-    print("sales summaries rebuilt")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
