@@ -217,9 +217,8 @@ def sales_totals(
     actor.require(Permission.reports_read)
     query = _counted(report)
     source = source_for(query, None, actor, summary=summary)
-    row = listing.aggregate(session, source.spec, query, scope=source.scope(actor), columns=source.measures)[
-        0
-    ]
+    scope = source.scope(actor)
+    row = listing.aggregate(session, source.spec, query, scope=scope, columns=source.measures)[0]
     return {"units": int(row[0]), "amount": int(row[1]), "count": int(row[2])}
 
 

@@ -213,6 +213,15 @@ def rebuild(connection: Connection, summaries: Iterable[Table] = SUMMARIES) -> N
         connection.execute(table.insert().from_select([*names, *MEASURES], counted))
 
 
+def _forget(session: Session) -> None:
+    """A rollback: the deltas of the transaction go with it (AppSession forgets them itself; this
+    covers plain sessions too)."""
+    txn = transaction_info(session)
+    txn.pop(_DELTAS, None)
+    txn.pop(_STALE, None)
+
+
+event.listen(Session, "after_rollback", _forget)
 event.listen(Session, "after_flush", _collect)
 event.listen(Session, "do_orm_execute", _bulk_statement)
 event.listen(Session, "before_commit", _write)
