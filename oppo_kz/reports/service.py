@@ -23,9 +23,9 @@ from oppo_kz.auth.service import Principal
 from oppo_kz.core.errors import ValidationFailedError
 from oppo_kz.lib import listing
 from oppo_kz.lib.listing import Filter, ListQuery, Scope, filter_error
-from oppo_kz.lib.reporting import days, month_bounds, month_key, month_text, months, percent_of
-from oppo_kz.reports.sources import source_for
-from oppo_kz.sales.queries import PRODUCTS_TABLE, PROMOTERS, SALES, STORES_TABLE
+from oppo_kz.lib.reporting import days, month_bounds, month_text, months, percent_of
+from oppo_kz.reports.sources import source_for, summed
+from oppo_kz.sales.queries import SALES
 from oppo_kz.targets.models import MONTH_PATTERN
 from oppo_kz.targets.service import PROMOTERS as TARGET_PROMOTERS
 from oppo_kz.targets.service import STORES_TABLE as TARGET_STORES
@@ -91,29 +91,6 @@ def _counted(report: ReportQuery) -> ListQuery:
     if not any(f.field == "status" for f in filters):
         filters.append(Filter("status", "ne", "rejected"))
     return replace(report.query, page=1, sort=(), filters=tuple(filters))
-
-
-def _grouping(group_by: str, dialect: str, c: Any) -> tuple[Any, Any, list[Any], bool]:
-    """The key, the label, the GROUP BY list and whether it reads a joined table; `c` holds the
-    summed table's sale_date, store_id, promoter_id and product_id columns."""
-    if group_by == "day":
-        return c.sale_date, c.sale_date, [c.sale_date], False
-    if group_by == "month":
-        key = month_key(c.sale_date, dialect)
-        return key, key, [key], False
-    if group_by == "store":
-        return c.store_id, STORES_TABLE.c.name, [c.store_id, STORES_TABLE.c.name], True
-    if group_by == "promoter":
-        return c.promoter_id, PROMOTERS.c.full_name, [c.promoter_id, PROMOTERS.c.full_name], True
-    if group_by == "product":
-        return c.product_id, PRODUCTS_TABLE.c.name, [c.product_id, PRODUCTS_TABLE.c.name], True
-    column = {
-        "city": STORES_TABLE.c.city,
-        "chain": STORES_TABLE.c.chain,
-        "series": PRODUCTS_TABLE.c.series,
-        "category": PRODUCTS_TABLE.c.category,
-    }[group_by]
-    return column, column, [column], True
 
 
 def _plain(value: Any) -> Any:
@@ -195,14 +172,7 @@ def sales_report(
         raise ValidationFailedError(
             [{"field": "date_from", "message": f"A daily report covers at most {MAX_DAYS} days."}]
         )
-    source = source_for(query, group_by, actor, summary=summary)
-    key, label, group, join = _grouping(group_by, session.get_bind().dialect.name, source.columns)
-    units, amount, _count = source.measures
-    order = [key] if group_by in ("day", "month") else [amount.desc(), units.desc(), key]
-    found = listing.aggregate(
-        session, source.spec, query, scope=source.scope(actor), join=join,
-        columns=[key, label, *source.measures], group_by=group, order_by=order, having=source.having,
-    )  # fmt: skip
+    found = summed(session, query, actor, group_by, summary=summary)
     rows = [_row(*values) for values in found]
     if group_by in ("day", "month"):
         rows = _filled(group_by, rows, report)
@@ -263,8 +233,6 @@ def targets_report(
 
     t = TARGETS_TABLE.c
     counted = _counted(period)
-    source = source_for(counted, level, actor, summary=summary)
-    sale_key, sale_label, sale_group, _join = _grouping(level, "", source.columns)
     if level == "store":
         target_key, target_label = t.store_id, TARGET_STORES.c.name
     else:
@@ -279,11 +247,7 @@ def targets_report(
     for subject_id, label, units, amount in set_targets:
         row = subject(subject_id, label)
         row["target_units"], row["target_amount"] = int(units), int(amount)
-    sold = listing.aggregate(
-        session, source.spec, counted, scope=source.scope(actor), join=True,
-        columns=[sale_key, sale_label, *source.measures[:2]], group_by=sale_group, having=source.having,
-    )  # fmt: skip
-    for subject_id, label, units, amount in sold:
+    for subject_id, label, units, amount, _count in summed(session, counted, actor, level, summary=summary):
         row = subject(subject_id, label)
         row["units"], row["amount"] = int(units), int(amount)
     rows = sorted(subjects.values(), key=lambda r: (r["label"].casefold(), r["id"]))

@@ -16,11 +16,14 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session
 
 from oppo_kz.auth.service import Principal
+from oppo_kz.lib import listing
 from oppo_kz.lib.listing import ListQuery, ListSpec, Scope
+from oppo_kz.lib.reporting import month_key
 from oppo_kz.sales.queries import PRODUCTS_TABLE, PROMOTERS, SALES, SALES_TABLE, STORES_TABLE, sale_scope
-from oppo_kz.sales.summary import PRODUCT, STAFF
+from oppo_kz.sales.summary import MEASURES, PRODUCT, STAFF
 
 _S = SALES_TABLE.c
 # The sale field each grouping reads (None: one row, no grouping).
@@ -110,6 +113,29 @@ PRODUCT_SOURCE = _summary(
 SUMMARY_SOURCES = (PRODUCT_SOURCE, STAFF_SOURCE)
 
 
+def grouping(group_by: str, dialect: str, c: Any) -> tuple[Any, Any, list[Any], bool]:
+    """The key, the label, the GROUP BY list and whether it reads a joined table; `c` holds the
+    summed table's sale_date, store_id, promoter_id and product_id columns."""
+    if group_by == "day":
+        return c.sale_date, c.sale_date, [c.sale_date], False
+    if group_by == "month":
+        key = month_key(c.sale_date, dialect)
+        return key, key, [key], False
+    if group_by == "store":
+        return c.store_id, STORES_TABLE.c.name, [c.store_id, STORES_TABLE.c.name], True
+    if group_by == "promoter":
+        return c.promoter_id, PROMOTERS.c.full_name, [c.promoter_id, PROMOTERS.c.full_name], True
+    if group_by == "product":
+        return c.product_id, PRODUCTS_TABLE.c.name, [c.product_id, PRODUCTS_TABLE.c.name], True
+    column = {
+        "city": STORES_TABLE.c.city,
+        "chain": STORES_TABLE.c.chain,
+        "series": PRODUCTS_TABLE.c.series,
+        "category": PRODUCTS_TABLE.c.category,
+    }[group_by]
+    return column, column, [column], True
+
+
 def source_for(query: ListQuery, group_by: str | None, actor: Principal, *, summary: bool = True) -> Source:
     """The first summary that answers the report, else the sales (always, with `summary=False`)."""
     if summary:
@@ -117,3 +143,58 @@ def source_for(query: ListQuery, group_by: str | None, actor: Principal, *, summ
             if source.answers(query, group_by, actor):
                 return source
     return RAW
+
+
+# A grouping by a store, promoter or product label: the summary id it first sums by, and the label's table.
+_LABELLED: dict[str, tuple[str, Any]] = {
+    "store": ("store_id", STORES_TABLE), "city": ("store_id", STORES_TABLE),
+    "chain": ("store_id", STORES_TABLE), "promoter": ("promoter_id", PROMOTERS),
+    "product": ("product_id", PRODUCTS_TABLE), "series": ("product_id", PRODUCTS_TABLE),
+    "category": ("product_id", PRODUCTS_TABLE),
+}  # fmt: skip
+
+
+def _ordered(group_by: str, key: Any, measures: tuple[Any, ...]) -> list[Any]:
+    return [key] if group_by in ("day", "month") else [measures[1].desc(), measures[0].desc(), key]
+
+
+def _by_label(session: Session, source: Source, query: ListQuery, actor: Principal, group_by: str) -> Any:
+    """Sum the summary by the label's id first (no join: tens of thousands of rows read alone), then
+    join the label onto those sums (dozens of rows) and group them by it."""
+    id_name, table = _LABELLED[group_by]
+    c = source.columns
+    sums, params = listing.aggregate_statement(
+        session, source.spec, query, scope=source.scope(actor), group_by=[c[id_name]],
+        columns=[c[id_name], *(func.sum(c[name]).label(name) for name in MEASURES)],
+    )  # fmt: skip
+    g = sums.subquery("sums")
+    key, label, group, _join = grouping(group_by, session.get_bind().dialect.name, g.c)
+    measures = tuple(func.coalesce(func.sum(g.c[name]), 0) for name in MEASURES)
+    stmt = (
+        select(key, label, *measures)
+        .select_from(g.join(table, table.c.id == g.c[id_name]))
+        .group_by(*group)
+        .having(func.sum(g.c.sales_count) > 0)
+        .order_by(*_ordered(group_by, key, measures))
+    )
+    return session.connection().execute(stmt, params)
+
+
+def summed(
+    session: Session, query: ListQuery, actor: Principal, group_by: str, *, summary: bool = True
+) -> list[tuple[Any, ...]]:
+    """(key, label, units, amount, count) per group of the sales `query` counts in `actor`'s scope:
+    day and month in key order, the rest by amount, highest first."""
+    source = source_for(query, group_by, actor, summary=summary)
+    if (
+        source is not RAW
+        and group_by in _LABELLED
+        and not any(source.spec.fields[f.field].joined for f in query.filters)
+    ):
+        return [tuple(row) for row in _by_label(session, source, query, actor, group_by)]
+    key, label, group, join = grouping(group_by, session.get_bind().dialect.name, source.columns)
+    return listing.aggregate(
+        session, source.spec, query, scope=source.scope(actor), join=join, group_by=group,
+        columns=[key, label, *source.measures], order_by=_ordered(group_by, key, source.measures),
+        having=source.having,
+    )  # fmt: skip
