@@ -60,7 +60,7 @@ def _seed_world(url: str) -> None:
     )
 
 
-def _world(url: str) -> dict[str, Any]:
+def _world(url: str, *, clear: bool = True) -> dict[str, Any]:
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url.replace("sqlite:///", "sqlite:///", 1))
@@ -75,8 +75,9 @@ def _world(url: str) -> dict[str, Any]:
         boss = conn.execute(
             text("SELECT supervisor_id FROM stores WHERE supervisor_id IS NOT NULL LIMIT 1")
         ).scalar()
-        conn.execute(text("DELETE FROM sales"))
-        conn.commit()
+        if clear:
+            conn.execute(text("DELETE FROM sales"))
+            conn.commit()
     engine.dispose()
     return {"works": works, "phones": phones, "emails": emails, "supervisor": boss}
 
