@@ -29,6 +29,21 @@ _TYPES = {"sale_date": sa.Date(), "store_id": sa.Integer(), "promoter_id": sa.In
           "product_id": sa.Integer(), "status": sa.String(length=20)}  # fmt: skip
 
 
+_M = ("units", "amount", "sales_count")
+# Covering indexes: reports by store, by promoter (a promoter's own) and by product, in index order.
+_INDEXES = {
+    "ix_sales_summary_staff_store": (
+        "sales_summary_staff",
+        ("store_id", "sale_date", "status", "promoter_id", *_M),
+    ),
+    "ix_sales_summary_staff_promoter": (
+        "sales_summary_staff",
+        ("promoter_id", "sale_date", "status", "store_id", *_M),
+    ),
+    "ix_sales_summary_product_product": ("sales_summary_product", ("product_id", "sale_date", "status", *_M)),
+}
+
+
 def upgrade() -> None:
     for name, keys in _SUMMARIES.items():
         op.create_table(
@@ -37,6 +52,9 @@ def upgrade() -> None:
             *(sa.Column(measure, sa.BigInteger(), nullable=False) for measure in _MEASURES),
             sa.PrimaryKeyConstraint(*keys, name=op.f(f"pk_{name}")),
         )
+        for index, (table, columns) in _INDEXES.items():
+            if table == name:
+                op.create_index(index, name, list(columns))
         columns = ", ".join(keys)
         op.execute(
             f"INSERT INTO {name} ({columns}, units, amount, sales_count) "  # noqa: S608 - fixed names
