@@ -64,6 +64,8 @@ def _table(name: str, *keys: Column[Any]) -> Table:
         Column("units", BigInteger, nullable=False),
         Column("amount", BigInteger, nullable=False),
         Column("sales_count", BigInteger, nullable=False),
+        # SQLite keeps the rows in primary-key order: a day range reads them directly (no rowid lookups).
+        sqlite_with_rowid=False,
     )
 
 
