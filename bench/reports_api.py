@@ -24,8 +24,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import WRK, create_admin, login, migrate, run_wrk, start_server  # noqa: E402
-from bench.sales_api import _seed_world, _token, _world, load_sales  # noqa: E402
+from bench.common import WRK, login, run_wrk, start_server  # noqa: E402
+from bench.sales_api import _token, _world, prepare  # noqa: E402
 from tests.pg import ThrowawayPostgres  # noqa: E402
 
 
@@ -93,12 +93,7 @@ def bench_database(
             pg = ThrowawayPostgres().start()
             url = pg.create_database("reports_bench")
         if reuse is None:
-            migrate(url)
-            create_admin(url)
-            _seed_world(url)
-            world = _world(url)
-            load_sales(kind, url, world, n)
-            print(f"\n== {kind}: {n:,} sales loaded in {time.monotonic() - started:.1f} s")
+            world = prepare(kind, url, n, started)
         server = start_server(url, workdir)
         try:
             _measure(server.url, world, duration, workdir)

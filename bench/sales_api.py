@@ -168,6 +168,17 @@ def _rebuild_summaries(url: str) -> None:
     engine.dispose()
 
 
+def prepare(kind: str, url: str, n: int, started: float) -> dict[str, Any]:
+    """Migrate, add the bench admin and the demo world, load `n` sales; the world (who works where)."""
+    migrate(url)
+    create_admin(url)
+    _seed_world(url)
+    world = _world(url)
+    load_sales(kind, url, world, n)
+    print(f"\n== {kind}: {n:,} sales loaded in {time.monotonic() - started:.1f} s")
+    return world
+
+
 def _token(base_url: str, email: str, password: str = DEMO_PASSWORD) -> str:
     response = httpx.post(
         f"{base_url}/api/v1/auth/login", json={"email": email, "password": password}, timeout=30
@@ -266,12 +277,7 @@ def bench_database(kind: str, n: int, duration: int, workdir: Path) -> None:
         else:
             pg = ThrowawayPostgres().start()
             url = pg.create_database("sales_bench")
-        migrate(url)
-        create_admin(url)
-        _seed_world(url)
-        world = _world(url)
-        load_sales(kind, url, world, n)
-        print(f"\n== {kind}: {n:,} sales loaded in {time.monotonic() - started:.1f} s")
+        world = prepare(kind, url, n, started)
         server = start_server(url, workdir)
         try:
             _measure(server.url, world, duration, workdir)
