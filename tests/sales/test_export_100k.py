@@ -24,7 +24,17 @@ URL = "/api/v1/sales/export"
 N = 100_000
 COLUMNS = list(SalePublic.model_fields)
 # What each row must hold, by column: compared for every row.
-CHECKED = ("id", "imei", "quantity", "unit_price", "amount", "sale_date", "status", "store_name", "product_name")
+CHECKED = (
+    "id",
+    "imei",
+    "quantity",
+    "unit_price",
+    "amount",
+    "sale_date",
+    "status",
+    "store_name",
+    "product_name",
+)
 STATUSES = ("pending", "approved", "rejected")
 
 
