@@ -24,8 +24,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import WRK, create_admin, login, migrate, run_wrk, start_server  # noqa: E402
-from bench.sales_api import _seed_world, _token, _world, load_sales  # noqa: E402
+from bench.common import WRK, login, run_wrk, start_server  # noqa: E402
+from bench.sales_api import _token, _world, prepare  # noqa: E402
 from tests.pg import ThrowawayPostgres  # noqa: E402
 
 
@@ -77,25 +77,29 @@ def _export(base_url: str, n: int) -> None:
     )
 
 
-def bench_database(kind: str, n: int, duration: int, workdir: Path) -> None:
+def bench_database(
+    kind: str, n: int, duration: int, workdir: Path, *, reuse: Path | None = None, export: bool = True
+) -> None:
     pg: ThrowawayPostgres | None = None
     try:
         started = time.monotonic()
-        if kind == "sqlite":
+        if reuse is not None:  # a SQLite file an earlier run loaded (its work folder's reports.db)
+            url = f"sqlite:///{reuse}"
+            world = _world(url, clear=False)
+            print(f"\n== sqlite: reusing {reuse}")
+        elif kind == "sqlite":
             url = f"sqlite:///{workdir / 'reports.db'}"
         else:
             pg = ThrowawayPostgres().start()
             url = pg.create_database("reports_bench")
-        migrate(url)
-        create_admin(url)
-        _seed_world(url)
-        world = _world(url)
-        load_sales(kind, url, world, n)
-        print(f"\n== {kind}: {n:,} sales loaded in {time.monotonic() - started:.1f} s")
+        if reuse is None:
+            world = prepare(kind, url, n, started)
         server = start_server(url, workdir)
         try:
             _measure(server.url, world, duration, workdir)
             before = server.peak_rss
+            if not export:
+                return
             _export(server.url, n)
             print(
                 f"peak server RSS: {before / 2**20:.0f} MiB before the export, {server.peak_rss / 2**20:.0f} MiB with it"
@@ -112,14 +116,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1_000_000, help="sales to generate (default 1000000)")
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--reuse-sqlite", type=Path, help="measure this loaded SQLite file (no load)")
+    parser.add_argument("--no-export", action="store_true", help="skip the 1M-row CSV export")
     args = parser.parse_args(argv)
     if not Path(WRK).exists():
         print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
     workdir = Path(tempfile.mkdtemp(prefix="oppo-reports-bench-"))
     print(f"wrk -t1 -c1; {args.duration} s per run; work folder {workdir}")
+    if args.reuse_sqlite is not None:
+        bench_database(
+            "sqlite", args.n, args.duration, workdir, reuse=args.reuse_sqlite, export=not args.no_export
+        )
+        return 0
     for kind in ("sqlite", "postgresql") if args.db == "both" else (args.db,):
-        bench_database(kind, args.n, args.duration, workdir)
+        bench_database(kind, args.n, args.duration, workdir, export=not args.no_export)
     return 0
 
 

@@ -60,7 +60,7 @@ def _seed_world(url: str) -> None:
     )
 
 
-def _world(url: str) -> dict[str, Any]:
+def _world(url: str, *, clear: bool = True) -> dict[str, Any]:
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url.replace("sqlite:///", "sqlite:///", 1))
@@ -75,8 +75,9 @@ def _world(url: str) -> dict[str, Any]:
         boss = conn.execute(
             text("SELECT supervisor_id FROM stores WHERE supervisor_id IS NOT NULL LIMIT 1")
         ).scalar()
-        conn.execute(text("DELETE FROM sales"))
-        conn.commit()
+        if clear:
+            conn.execute(text("DELETE FROM sales"))
+            conn.commit()
     engine.dispose()
     return {"works": works, "phones": phones, "emails": emails, "supervisor": boss}
 
@@ -138,16 +139,44 @@ def load_sales(kind: str, url: str, world: dict[str, Any], n: int) -> None:
             rows,
         )
         conn.commit()
-        conn.execute("ANALYZE")
         conn.close()
-        return
-    import psycopg
+    else:
+        import psycopg
 
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as pg:
-        with pg.cursor().copy(f"COPY sales ({', '.join(SALE_COLUMNS)}) FROM STDIN") as copy:
+        columns = ", ".join(SALE_COLUMNS)
+        with (
+            psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as pg,
+            pg.cursor().copy(f"COPY sales ({columns}) FROM STDIN") as copy,
+        ):
             for row in _sales(world, n):
                 copy.write_row(row)
-        pg.execute("ANALYZE sales")
+    _rebuild_summaries(url)
+
+
+def _rebuild_summaries(url: str) -> None:
+    """The loader wrote past the ORM: rebuild the reports' daily summaries, then ANALYZE."""
+    import subprocess
+
+    env = {"DATABASE_URL": url, "PATH": str(Path(sys.executable).parent)}
+    subprocess.run([sys.executable, "-m", "oppo_kz.sales.rebuild"], cwd=ROOT, env=env, check=True)
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+    engine.dispose()
+
+
+def prepare(kind: str, url: str, n: int, started: float) -> dict[str, Any]:
+    """Migrate, add the bench admin and the demo world, load `n` sales; the world (who works where)."""
+    migrate(url)
+    create_admin(url)
+    _seed_world(url)
+    world = _world(url)
+    load_sales(kind, url, world, n)
+    print(f"\n== {kind}: {n:,} sales loaded in {time.monotonic() - started:.1f} s")
+    return world
 
 
 def _token(base_url: str, email: str, password: str = DEMO_PASSWORD) -> str:
@@ -248,12 +277,7 @@ def bench_database(kind: str, n: int, duration: int, workdir: Path) -> None:
         else:
             pg = ThrowawayPostgres().start()
             url = pg.create_database("sales_bench")
-        migrate(url)
-        create_admin(url)
-        _seed_world(url)
-        world = _world(url)
-        load_sales(kind, url, world, n)
-        print(f"\n== {kind}: {n:,} sales loaded in {time.monotonic() - started:.1f} s")
+        world = prepare(kind, url, n, started)
         server = start_server(url, workdir)
         try:
             _measure(server.url, world, duration, workdir)

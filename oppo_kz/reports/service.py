@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session
 
 from oppo_kz.auth.permissions import Permission
@@ -24,8 +23,9 @@ from oppo_kz.auth.service import Principal
 from oppo_kz.core.errors import ValidationFailedError
 from oppo_kz.lib import listing
 from oppo_kz.lib.listing import Filter, ListQuery, Scope, filter_error
-from oppo_kz.lib.reporting import days, month_bounds, month_key, month_text, months, percent_of
-from oppo_kz.sales.queries import PRODUCTS_TABLE, PROMOTERS, SALES, SALES_TABLE, STORES_TABLE, sale_scope
+from oppo_kz.lib.reporting import days, month_bounds, month_text, months, percent_of
+from oppo_kz.reports.sources import source_for, summed
+from oppo_kz.sales.queries import SALES
 from oppo_kz.targets.models import MONTH_PATTERN
 from oppo_kz.targets.service import PROMOTERS as TARGET_PROMOTERS
 from oppo_kz.targets.service import STORES_TABLE as TARGET_STORES
@@ -93,36 +93,6 @@ def _counted(report: ReportQuery) -> ListQuery:
     return replace(report.query, page=1, sort=(), filters=tuple(filters))
 
 
-_S = SALES_TABLE.c
-_MEASURES = (
-    func.coalesce(func.sum(_S.quantity), 0),
-    func.coalesce(func.sum(_S.amount), 0),
-    func.count(),
-)
-
-
-def _grouping(group_by: str, dialect: str) -> tuple[Any, Any, list[Any], bool]:
-    """The key, the label, the GROUP BY list and whether it reads a joined table."""
-    if group_by == "day":
-        return _S.sale_date, _S.sale_date, [_S.sale_date], False
-    if group_by == "month":
-        key = month_key(_S.sale_date, dialect)
-        return key, key, [key], False
-    if group_by == "store":
-        return _S.store_id, STORES_TABLE.c.name, [_S.store_id, STORES_TABLE.c.name], True
-    if group_by == "promoter":
-        return _S.promoter_id, PROMOTERS.c.full_name, [_S.promoter_id, PROMOTERS.c.full_name], True
-    if group_by == "product":
-        return _S.product_id, PRODUCTS_TABLE.c.name, [_S.product_id, PRODUCTS_TABLE.c.name], True
-    column = {
-        "city": STORES_TABLE.c.city,
-        "chain": STORES_TABLE.c.chain,
-        "series": PRODUCTS_TABLE.c.series,
-        "category": PRODUCTS_TABLE.c.category,
-    }[group_by]
-    return column, column, [column], True
-
-
 def _plain(value: Any) -> Any:
     value = getattr(value, "value", value)
     return value.isoformat() if isinstance(value, date) else value
@@ -176,10 +146,16 @@ def _filled(group_by: str, rows: list[dict[str, Any]], report: ReportQuery) -> l
 
 
 def sales_report(
-    *, session: Session, actor: Principal, group_by: str, report: ReportQuery | None = None
+    *,
+    session: Session,
+    actor: Principal,
+    group_by: str,
+    report: ReportQuery | None = None,
+    summary: bool = True,
 ) -> dict[str, Any]:
     """`{"group_by", "rows": [{"key", "label", "units", "amount", "count"}], "totals"}`: by key for
-    day and month (every day or month of the period, zeros included), else by amount, highest first."""
+    day and month (every day or month of the period, zeros included), else by amount, highest first.
+    Summed from a daily summary where one answers (`summary=False`: from the sales, always)."""
     actor.require(Permission.reports_read)
     if group_by not in GROUPS:
         raise ValidationFailedError(
@@ -196,13 +172,7 @@ def sales_report(
         raise ValidationFailedError(
             [{"field": "date_from", "message": f"A daily report covers at most {MAX_DAYS} days."}]
         )
-    key, label, group, join = _grouping(group_by, session.get_bind().dialect.name)
-    amount = _MEASURES[1]
-    order = [key] if group_by in ("day", "month") else [amount.desc(), _MEASURES[0].desc(), key]
-    found = listing.aggregate(
-        session, SALES, query, scope=sale_scope(actor), join=join,
-        columns=[key, label, *_MEASURES], group_by=group, order_by=order,
-    )  # fmt: skip
+    found = summed(session, query, actor, group_by, summary=summary)
     rows = [_row(*values) for values in found]
     if group_by in ("day", "month"):
         rows = _filled(group_by, rows, report)
@@ -210,10 +180,15 @@ def sales_report(
     return {"group_by": group_by, "rows": rows, "totals": totals}
 
 
-def sales_totals(*, session: Session, actor: Principal, report: ReportQuery) -> dict[str, int]:
+def sales_totals(
+    *, session: Session, actor: Principal, report: ReportQuery, summary: bool = True
+) -> dict[str, int]:
     """Units, tenge and count of the sales a report counts (one row, no grouping)."""
     actor.require(Permission.reports_read)
-    row = listing.aggregate(session, SALES, _counted(report), scope=sale_scope(actor), columns=_MEASURES)[0]
+    query = _counted(report)
+    source = source_for(query, None, actor, summary=summary)
+    scope = source.scope(actor)
+    row = listing.aggregate(session, source.spec, query, scope=scope, columns=source.measures)[0]
     return {"units": int(row[0]), "amount": int(row[1]), "count": int(row[2])}
 
 
@@ -231,6 +206,7 @@ def targets_report(
     month: str,
     level: str = "store",
     report: ReportQuery | None = None,
+    summary: bool = True,
 ) -> dict[str, Any]:
     """A month's targets of stores (or promoters) in `actor`'s scope against the sales counted for
     them: every subject with a target or a sale that month, by name. A percentage is to one decimal,
@@ -256,12 +232,11 @@ def targets_report(
         )  # fmt: skip
 
     t = TARGETS_TABLE.c
+    counted = _counted(period)
     if level == "store":
         target_key, target_label = t.store_id, TARGET_STORES.c.name
-        sale_key, sale_label = _S.store_id, STORES_TABLE.c.name
     else:
         target_key, target_label = t.promoter_id, TARGET_PROMOTERS.c.full_name
-        sale_key, sale_label = _S.promoter_id, PROMOTERS.c.full_name
     scopes = [Scope(f"level_{level}", target_key.is_not(None), {})]
     if (own := target_scope(actor)) is not None:
         scopes.append(own)
@@ -272,11 +247,7 @@ def targets_report(
     for subject_id, label, units, amount in set_targets:
         row = subject(subject_id, label)
         row["target_units"], row["target_amount"] = int(units), int(amount)
-    sold = listing.aggregate(
-        session, SALES, _counted(period), scope=sale_scope(actor), join=True,
-        columns=[sale_key, sale_label, *_MEASURES[:2]], group_by=[sale_key, sale_label],
-    )  # fmt: skip
-    for subject_id, label, units, amount in sold:
+    for subject_id, label, units, amount, _count in summed(session, counted, actor, level, summary=summary):
         row = subject(subject_id, label)
         row["units"], row["amount"] = int(units), int(amount)
     rows = sorted(subjects.values(), key=lambda r: (r["label"].casefold(), r["id"]))

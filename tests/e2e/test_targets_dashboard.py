@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from playwright.sync_api import Browser, ViewportSize, expect
 
-from oppo_kz.lib.formatting import local_date, money
+from oppo_kz.lib.formatting import local_date, money, percent
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.catalog_check import unknown_strings
 from tests.e2e.helpers import Api, sign_in
@@ -114,3 +114,23 @@ def test_a_target_set_in_the_grid_and_a_sale_move_the_dashboard_live(
     assert unknown_strings(office, "ru") == []
     phone.screenshot(path=str(SCREENSHOTS / "dashboard-phone.png"), full_page=True)
     office.screenshot(path=str(SCREENSHOTS / "dashboard.png"), full_page=True)
+
+    # A language switch formats the figures again at once, on the dashboard and in the targets grid
+    # (no reload, no re-read: the page's read counter stays where it was).
+    reader = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1366, "height": 860}, locale="ru-KZ"
+    ).new_page()
+    sign_in(reader, "promoter", email=DASH_EMAIL, password=DASH_PASSWORD)
+    hers = DashboardPage(reader)
+    hers.wait()
+    expect(hers.today_amount).to_have_text(money(150_000, "ru"))
+    reads = hers.root.get_attribute("data-generation")
+    reader.get_by_test_id("lang-switch").select_option("en")
+    expect(hers.today_amount).to_have_text(money(150_000, "en"))
+    expect(hers.month_amount).to_have_text(money(150_000, "en"))
+    expect(hers.target_pct).to_have_text(percent(50.0, "en"))
+    expect(hers.root).to_have_attribute("data-generation", reads or "")
+    sold = TargetsPage(reader).open().row("promoter", promoter_id).get_by_test_id("target-sold")
+    expect(sold).to_have_text(money(150_000, "en"))
+    reader.get_by_test_id("lang-switch").select_option("ru")
+    expect(sold).to_have_text(money(150_000, "ru"))

@@ -28,7 +28,15 @@ from oppo_kz.lib.listing.spec import (
     field_for_column,
     spec_for_table,
 )
-from oppo_kz.lib.listing.sql import FTS_MIN_CHARS, Page, Scope, aggregate, fetch_page, iterate
+from oppo_kz.lib.listing.sql import (
+    FTS_MIN_CHARS,
+    Page,
+    Scope,
+    aggregate,
+    aggregate_statement,
+    fetch_page,
+    iterate,
+)
 from oppo_kz.lib.listing.values import filter_error
 
 __all__ = [
@@ -50,6 +58,7 @@ __all__ = [
     "SortKey",
     "TextSearch",
     "aggregate",
+    "aggregate_statement",
     "count_cache",
     "fetch_page",
     "field_for_column",

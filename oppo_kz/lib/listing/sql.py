@@ -316,7 +316,7 @@ def _scopes(scope: Scope | Sequence[Scope] | None) -> tuple[Scope, ...]:
     return () if scope is None else (scope,) if isinstance(scope, Scope) else tuple(scope)
 
 
-def aggregate(
+def aggregate_statement(
     session: Session,
     spec: ListSpec,
     query: ListQuery,
@@ -326,9 +326,9 @@ def aggregate(
     group_by: Sequence[Any] = (),
     order_by: Sequence[Any] = (),
     join: bool = False,
-) -> list[tuple[Any, ...]]:
-    """`columns` (aggregates, group keys) over the rows a list query matches, in SQL (GROUP BY
-    `group_by`); paging and sort are ignored. `join` when a column reads a joined table."""
+    having: Sequence[Any] = (),
+) -> tuple[Select[Any], dict[str, Any]]:
+    """The statement `aggregate` runs and its parameters (to use it as a subquery)."""
     query = validate_query(spec, query)
     scopes = _scopes(scope)
     shape, params = _shape_and_params(spec, query, session.get_bind().dialect.name)
@@ -336,7 +336,15 @@ def aggregate(
     for extra in scopes:
         params |= extra.params
     conditions, matching = _conditions(spec, shape, [s.condition for s in scopes])
-    stmt = select(*columns).select_from(matching).where(*conditions).group_by(*group_by).order_by(*order_by)
+    stmt = select(*columns).select_from(matching).where(*conditions).group_by(*group_by)
+    return stmt.having(*having).order_by(*order_by), params
+
+
+def aggregate(session: Session, spec: ListSpec, query: ListQuery, **parts: Any) -> list[tuple[Any, ...]]:
+    """`columns` (aggregates, group keys) over the rows a list query matches, in SQL (GROUP BY
+    `group_by`, HAVING `having`); paging and sort are ignored. `join` when a column reads a joined
+    table. The keywords are `aggregate_statement`'s."""
+    stmt, params = aggregate_statement(session, spec, query, **parts)
     return [tuple(row) for row in session.connection().execute(stmt, params)]
 
 

@@ -77,8 +77,10 @@ def read_month(actor: Principal, month: str) -> Any:
 
 class TargetsState(rx.State):
     month: rx.Field[str] = rx.field("")
-    stores: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
-    promoters: rx.Field[list[dict[str, Any]]] = rx.field(default_factory=list)
+    # The month's grid and figures as last read; `stores` and `promoters` format them in the tab's
+    # language (again at once when it switches).
+    _grid: dict[str, list[dict[str, Any]]] = {}
+    _sold: dict[str, dict[int, dict[str, Any]]] = {}
     can_manage: rx.Field[bool] = rx.field(False)
     loaded: rx.Field[bool] = rx.field(False)
     problem: rx.Field[str] = rx.field("")
@@ -87,12 +89,20 @@ class TargetsState(rx.State):
     # Goes up with every read, so the inputs take the stored values again (their React key).
     generation: rx.Field[int] = rx.field(0)
 
-    async def _show(self, actor: Principal, month: str) -> None:
+    @rx.var
+    async def stores(self) -> list[dict[str, Any]]:
         lang = (await self.get_state(I18nState)).lang
+        return grid_rows(self._grid.get("stores", []), self._sold.get("store", {}), lang)
+
+    @rx.var
+    async def promoters(self) -> list[dict[str, Any]]:
+        lang = (await self.get_state(I18nState)).lang
+        return grid_rows(self._grid.get("promoters", []), self._sold.get("promoter", {}), lang)
+
+    async def _show(self, actor: Principal, month: str) -> None:
         grid, sold = await read_month(actor, month)
         self.month = month
-        self.stores = grid_rows(grid["stores"], sold["store"], lang)
-        self.promoters = grid_rows(grid["promoters"], sold["promoter"], lang)
+        self._grid, self._sold = grid, sold
         self.loaded = True
         self.generation += 1
 
@@ -125,7 +135,7 @@ class TargetsState(rx.State):
         actor = await actor_or_login(self)
         if not isinstance(actor, Principal):
             return actor
-        rows = self.stores if kind == "store" else self.promoters
+        rows = self._grid.get("stores" if kind == "store" else "promoters", [])
         row = next((r for r in rows if r["subject_id"] == subject_id), None)
         if row is None or field not in FIELDS or kind not in ("store", "promoter"):
             return None
