@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -86,12 +87,23 @@ class Server:
     def stop(self) -> None:
         self._stop.set()
         if self.proc.poll() is None:
-            self.proc.terminate()
+            self._signal(signal.SIGTERM)
             try:
                 self.proc.wait(15)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                self._signal(signal.SIGKILL)
                 self.proc.wait()
+
+    def _signal(self, sig: int) -> None:
+        """The whole process group when the server leads one (a launcher such as the venv's `node`
+        wrapper starts the real process as its child), else the process alone."""
+        try:
+            if os.getpgid(self.proc.pid) == self.proc.pid:
+                os.killpg(self.proc.pid, sig)
+                return
+        except ProcessLookupError:
+            return
+        self.proc.send_signal(sig)
 
 
 def start_server(

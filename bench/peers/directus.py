@@ -148,7 +148,9 @@ def start(folder: Path, database_url: str, workdir: Path, name: str = "directus"
         if done.returncode:
             raise SystemExit(f"directus bootstrap failed; {log_path}:\n{log_path.read_text()[-3000:]}")
         _set_token(database_url, token)
-        proc = subprocess.Popen([*cli, "start"], cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(  # its own group: stopping it stops the node it launches too
+            [*cli, "start"], cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     server = Server(f"http://127.0.0.1:{port}", proc, log_path)
     target = Target(name, server, token, dict(PATHS))
     deadline = time.monotonic() + 180
