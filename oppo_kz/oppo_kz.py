@@ -6,7 +6,7 @@ import dataclasses
 
 import reflex as rx
 
-from oppo_kz.api.app import create_api, mount_api
+from oppo_kz.api.app import create_api, mount_api, read_connections
 from oppo_kz.domains import domain_modules
 from oppo_kz.lib.formatting import DEFAULT_LANG
 from oppo_kz.ui import pages
@@ -26,6 +26,7 @@ app = rx.App(
     head_components=[rx.el.link(rel="icon", href="/favicon.ico"), *head_components()],
     html_lang=DEFAULT_LANG,
 )
+app.register_lifespan_task(read_connections)
 # `/` sends signed-in users to the dashboard (and others, through its guard, to /login).
 app.add_page(loading_screen, route="/", title=APP_TITLE, on_load=rx.redirect("/dashboard", replace=True))
 for module in domain_modules("ui"):

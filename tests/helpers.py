@@ -39,3 +39,14 @@ def run_together(worker: Callable[[int], object], count: int, *, timeout: float 
         thread.join(timeout)
     assert not any(thread.is_alive() for thread in threads), f"a worker ran longer than {timeout} s"
     return errors
+
+
+def read_engine_of(client: Any) -> Any:
+    """The engine that serves a TestClient's reads on the event loop: on PostgreSQL the sync face of
+    that loop's asyncio engine (`core.db.run_read`), on SQLite the one engine."""
+    from oppo_kz.core.config import get_settings
+    from oppo_kz.core.db import get_engine, read_engine
+
+    if get_settings().is_sqlite:
+        return get_engine()
+    return client.portal.call(read_engine).sync_engine

@@ -51,7 +51,7 @@ def run(fn):
     return list(seen)
 def by_id():
     with session_scope(read_only=True) as s:
-        products.get_product(session=s, actor=actor, product_id=4242)
+        products.get_product_json(session=s, actor=actor, product_id=4242)
 def page(params):
     def fn():
         with session_scope(read_only=True) as s:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.asyncexitstack import AsyncExitStackMiddleware
+from fastapi.routing import APIRoute, APIWebSocketRoute
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.exceptions import ExceptionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,6 +20,7 @@ from oppo_kz.api.errors import error_response, install_error_handlers, internal_
 from oppo_kz.api.paths import odd_path
 from oppo_kz.core.config import get_settings
 from oppo_kz.core.connections import Attempt, begin_attempt, is_dead_connection
+from oppo_kz.core.db import close_read_engine
 from oppo_kz.domains import domain_modules
 
 API_PREFIX = "/api/v1"
@@ -44,10 +49,21 @@ class Api(FastAPI):
         return ApiGate(app, cors_origins=get_settings().allowed_origins)
 
 
+@asynccontextmanager
+async def read_connections(*_app: Any) -> AsyncIterator[None]:
+    """A lifespan that closes the loop's read connections (`core.db.run_read`) when the app stops.
+    The server runs it as a Reflex lifespan task; the FastAPI app alone (the tests) as its own."""
+    try:
+        yield
+    finally:
+        await close_read_engine()
+
+
 def create_api() -> FastAPI:
     """Build the FastAPI app with every route and the one error mapping."""
     settings = get_settings()
     api = Api(
+        lifespan=read_connections,
         title="OPPO KZ Data Platform API",
         version=settings.APP_VERSION,
         openapi_url=f"{API_PREFIX}/openapi.json",
@@ -56,14 +72,61 @@ def create_api() -> FastAPI:
     )
     install_docs(api, API_PREFIX)
     install_error_handlers(api)
-    v1 = APIRouter(prefix=API_PREFIX)
-    v1.include_router(health.router)
+    routers = [health.router]
     for module in domain_modules("api"):
-        for router in module.routers:
-            v1.include_router(router)
-    api.include_router(v1)
+        routers.extend(module.routers)
+    # The hot paths first: a request tries the routes in order until one matches.
+    routers.sort(key=lambda router: router.prefix not in ("", "/products"))
+    for router in routers:
+        add_flat(api, router, API_PREFIX)
     openapi.install(api)
     return api
+
+
+def add_flat(api: FastAPI, router: APIRouter, prefix: str) -> None:
+    """Add `router`'s routes to the app's own list of routes, under `prefix`.
+
+    FastAPI 0.165's `include_router` keeps each router as a branch that every request walks, matching
+    twice (once to choose the branch, once inside it) and recounting the tree's routes at each level:
+    ~60 µs of a 1 ms product request. This adds the routes as `include_router` did before, one flat
+    list; the OpenAPI document is the same (tests/api/test_docs.py).
+    """
+    for route in router.routes:
+        if isinstance(route, APIWebSocketRoute):
+            api.router.add_api_websocket_route(
+                prefix + route.path, route.endpoint, name=route.name, dependencies=route.dependencies
+            )
+            continue
+        if not isinstance(route, APIRoute):
+            raise TypeError(f"{route!r}: only API and WebSocket routes are flattened")
+        api.router.add_api_route(
+            prefix + route.path,
+            route.endpoint,
+            response_model=route.response_model,
+            status_code=route.status_code,
+            tags=route.tags,
+            dependencies=route.dependencies,
+            summary=route.summary,
+            description=route.description,
+            response_description=route.response_description,
+            responses=route.responses,
+            deprecated=route.deprecated,
+            methods=route.methods,
+            operation_id=route.operation_id,
+            response_model_include=route.response_model_include,
+            response_model_exclude=route.response_model_exclude,
+            response_model_by_alias=route.response_model_by_alias,
+            response_model_exclude_unset=route.response_model_exclude_unset,
+            response_model_exclude_defaults=route.response_model_exclude_defaults,
+            response_model_exclude_none=route.response_model_exclude_none,
+            include_in_schema=route.include_in_schema,
+            response_class=route.response_class,
+            name=route.name,
+            route_class_override=type(route),
+            callbacks=route.callbacks,
+            openapi_extra=route.openapi_extra,
+            generate_unique_id_function=route.generate_unique_id_function,
+        )
 
 
 class ApiGate:

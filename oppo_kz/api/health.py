@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from oppo_kz.api.openapi import errors
 from oppo_kz.core.config import get_settings
-from oppo_kz.core.db import ping_database
+from oppo_kz.core.db import ping_database_async
 from oppo_kz.core.errors import ServiceUnavailableError
 
 router = APIRouter(tags=["health"])
@@ -23,10 +23,10 @@ class Health(BaseModel):
 
 
 @router.get("/health", response_model=Health, responses=errors(503))
-def health() -> Health:
+async def health() -> Health:
     """Say whether the app and its database answer."""
     try:
-        ping_database()
+        await ping_database_async()
     except Exception as exc:
         logger.warning("health check: database unreachable: %s", type(exc).__name__)
         raise ServiceUnavailableError(

@@ -166,6 +166,8 @@ def _closed_by_server(dbapi_connection: Any) -> bool:
     An idle backend sends nothing unasked (we LISTEN on no pooled connection), so a readable socket
     means the server closed it (restart, pg_terminate_backend, idle timeout). A poll costs no round trip.
     """
+    # The asyncio engine's connections wrap psycopg's AsyncConnection.
+    dbapi_connection = getattr(dbapi_connection, "_connection", dbapi_connection)
     if dbapi_connection.closed or dbapi_connection.info.status != psycopg.pq.ConnStatus.OK:
         return True
     try:
@@ -206,12 +208,18 @@ def _note_commit(_conn: Any) -> None:
         attempt.commit_sent = True
 
 
+class DeadConnectionError(Exception):
+    """A query run on psycopg directly (`core.db.driver_rows`) met a connection that had died."""
+
+
 def is_dead_connection(exc: BaseException) -> bool:
     """Whether `exc` (or what caused it) is a query that failed because its connection died."""
     seen: BaseException | None = exc
     for _ in range(8):  # a chain of causes, bounded
         if seen is None:
             return False
+        if isinstance(seen, DeadConnectionError):
+            return True
         if isinstance(seen, DBAPIError) and seen.connection_invalidated:
             return True
         seen = seen.__cause__ or seen.__context__

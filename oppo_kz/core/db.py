@@ -23,14 +23,18 @@ a write only if it sent no COMMIT (`core/connections.is_dead_connection`, `api/a
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
+import psycopg
 from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event, inspect, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
@@ -40,6 +44,7 @@ from oppo_kz.core.connections import (
     READ_OPTION,
     SQLITE_BUSY_TIMEOUT_MS,
     WRITE_OPTION,
+    DeadConnectionError,
     configure_postgresql,
     configure_sqlite,
 )
@@ -221,10 +226,88 @@ def get_engine() -> Engine:
 
 
 def reset_engine() -> None:
-    """Dispose of the cached engine (tests switch databases with this)."""
+    """Dispose of the cached engines (tests switch databases with this)."""
     if get_engine.cache_info().currsize:
         get_engine().dispose()
     get_engine.cache_clear()
+    for engine in list(_read_engines.values()):
+        _abandon(engine)
+    _read_engines.clear()
+
+
+# --- reads on the event loop ------------------------------------------------------------------
+# The API's hot reads run on the event loop instead of hopping to the thread pool and back: on
+# PostgreSQL through SQLAlchemy's asyncio engine (psycopg's AsyncConnection; the same dialect,
+# statements and result types as the threaded engine, the sync service code running unchanged in
+# a greenlet), on SQLite inline (a WAL read never waits for the writer, and the thread hop costs
+# more than the read). asyncio connections and queues belong to the loop they were used on, so
+# each running loop gets its own engine: one in a server, one per client in the tests.
+
+T = TypeVar("T")
+_read_engines: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncEngine] = weakref.WeakKeyDictionary()
+
+
+def build_read_engine(url: str) -> AsyncEngine:
+    """An asyncio engine for PostgreSQL reads, pooled like `build_engine`'s (no overflow, no pre-ping)."""
+    engine = create_async_engine(
+        url,
+        pool_size=pool_size(),
+        max_overflow=0,
+        pool_pre_ping=False,
+        pool_recycle=1800,
+        pool_timeout=30,
+        connect_args={"connect_timeout": 5, "application_name": "oppo_kz"},
+    )
+    configure_postgresql(engine.sync_engine)
+    return engine.execution_options(**{READ_OPTION: True})
+
+
+def read_engine() -> AsyncEngine:
+    """The running loop's asyncio engine for `DATABASE_URL` (PostgreSQL only)."""
+    loop = asyncio.get_running_loop()
+    engine = _read_engines.get(loop)
+    if engine is None:
+        engine = _read_engines[loop] = build_read_engine(get_settings().DATABASE_URL)
+    return engine
+
+
+async def close_read_engine() -> None:
+    """Close the running loop's read connections (an app's shutdown; tests end a loop with it)."""
+    engine = _read_engines.pop(asyncio.get_running_loop(), None)
+    if engine is not None:
+        await engine.dispose()
+
+
+def _abandon(engine: AsyncEngine) -> None:
+    """Close an engine's idle connections without its loop (that loop may have ended): libpq's
+    close is synchronous. Connections checked out at this moment are left to their requests."""
+    queue = engine.sync_engine.pool.__dict__.get("_pool")
+    pending = getattr(queue, "__dict__", {}).get("_queue")  # created on first use only
+    while pending is not None and not pending.empty():
+        record = pending.get_nowait()
+        raw = getattr(record.dbapi_connection, "_connection", None)
+        if raw is not None and not raw.closed:
+            raw.pgconn.finish()
+
+
+async def run_read(fn: Callable[[AppSession], T]) -> T:
+    """`fn(session)` with a read-only session (no transaction), without a thread hop.
+
+    On PostgreSQL `fn` runs in a greenlet whose queries await on the loop; on SQLite it runs inline,
+    so callers keep it to reads that cannot scan a large table.
+    """
+    if get_settings().is_sqlite:
+        with session_scope(read_only=True) as session:
+            return fn(session)
+    reader = AsyncSession(
+        read_engine(), sync_session_class=AppSession, expire_on_commit=False, autoflush=False
+    )
+    reader.sync_session.info[READ_OPTION] = True
+    try:
+        result: T = await reader.run_sync(fn)  # type: ignore[arg-type]  # the session is an AppSession
+        return result
+    finally:
+        await reader.close()
 
 
 def new_session(*, write: bool = False, read_only: bool = False, engine: Engine | None = None) -> AppSession:
@@ -333,6 +416,104 @@ def _generation_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_soft_rollback")
 def _generation_after_rollback(session: Session, _previous: Any) -> None:
     session.info.pop(_WRITTEN, None)
+
+
+class DriverStatement:
+    """A SELECT compiled once for PostgreSQL, run on psycopg's connection without SQLAlchemy's
+    execution layer (~150 µs of Python a statement, most of a page request's own work).
+
+    The SQL, the bind processors (TypeDecorators, enums) and the result processors are SQLAlchemy's
+    own, so parameters and rows are exactly what `Connection.execute` would send and return.
+    """
+
+    def __init__(self, stmt: Any, dialect: Any) -> None:
+        self.compiled = compiled = stmt.compile(dialect=dialect)
+        self.sql: str = compiled.string
+        self._binds = [
+            (name, proc)
+            for name, bind in compiled.binds.items()
+            if (proc := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        ]
+        self._results = [
+            c.type.dialect_impl(dialect).result_processor(dialect, None) for c in stmt.selected_columns
+        ]
+
+    @staticmethod
+    def supports(stmt: Any, dialect: Any) -> bool:
+        """Whether a statement can run this way: no names to escape, no IN lists expanded at run time."""
+        compiled = stmt.compile(dialect=dialect)
+        return not compiled.escaped_bind_names and "POSTCOMPILE" not in compiled.string
+
+    def params(self, values: dict[str, Any]) -> dict[str, Any]:
+        params: dict[str, Any] = self.compiled.construct_params(values)
+        for name, proc in self._binds:
+            params[name] = proc(params[name])
+        return params
+
+    def rows(self, raw: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        procs = self._results
+        if not any(procs):
+            return raw
+        return [tuple(v if p is None else p(v) for p, v in zip(procs, row, strict=True)) for row in raw]
+
+
+_DRIVER_STATEMENTS: dict[int, tuple[Any, DriverStatement | None]] = {}
+
+
+def driver_statement(stmt: Any) -> DriverStatement | None:
+    """`stmt` compiled for `driver_rows`, once per statement object; None when it needs SQLAlchemy."""
+    found = _DRIVER_STATEMENTS.get(id(stmt))
+    if found is not None and found[0] is stmt:
+        return found[1]
+    dialect = read_engine().sync_engine.dialect
+    compiled = DriverStatement(stmt, dialect) if DriverStatement.supports(stmt, dialect) else None
+    if len(_DRIVER_STATEMENTS) >= 4096:
+        _DRIVER_STATEMENTS.clear()
+    _DRIVER_STATEMENTS[id(stmt)] = (stmt, compiled)  # holds `stmt`, so its id is not reused
+    return compiled
+
+
+async def driver_rows(statement: DriverStatement, values: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Run a `DriverStatement` on a connection of the loop's read pool (PostgreSQL; no transaction).
+
+    A connection that died under the query is dropped from the pool and the request may be tried
+    again (`core.connections.is_dead_connection`), as when SQLAlchemy's execution layer meets one.
+    """
+    async with read_engine().connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        assert raw is not None
+        params = statement.params(values)
+        # SQLAlchemy's statement event still fires (echo, statement counters, tests' round trips).
+        sync = conn.sync_connection
+        assert sync is not None
+        sync.dispatch.before_cursor_execute(sync, None, statement.sql, params, None, False)
+        try:
+            cursor = await raw.execute(statement.sql, params)
+            return statement.rows(await cursor.fetchall())
+        except psycopg.OperationalError as exc:
+            if raw.broken or raw.closed:
+                await conn.invalidate()
+                raise DeadConnectionError("the connection died under a read") from exc
+            raise
+
+
+class _Ping(DriverStatement):
+    def __init__(self) -> None:
+        self.sql, self._binds, self._results = "SELECT 1", [], []
+
+    def params(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+
+_PING = _Ping()
+
+
+async def ping_database_async() -> None:
+    """`ping_database` from the event loop, without a thread hop."""
+    if get_settings().is_sqlite:
+        ping_database()
+        return
+    await driver_rows(_PING, {})
 
 
 def ping_database(engine: Engine | None = None) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from oppo_kz.api.deps import CurrentUser, ReadSession, WriteSession, oauth2_scheme, require
+from oppo_kz.api.deps import WriteSession, oauth2_scheme, require, signed_in
 from oppo_kz.api.export import Exporter, ExportFormat, list_params, streamed
 from oppo_kz.api.listing import LIST_DESCRIPTION, list_parameters
 from oppo_kz.api.openapi import errors
@@ -19,7 +20,7 @@ from oppo_kz.auth import service as auth
 from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
 from oppo_kz.core.config import get_settings
-from oppo_kz.core.db import session_scope
+from oppo_kz.core.db import AppSession, run_read, session_scope
 from oppo_kz.core.errors import AuthError
 from oppo_kz.lib.listing import DEFAULT_PAGE_SIZE
 from oppo_kz.products import history, importer, ws
@@ -52,24 +53,29 @@ Deleter = Annotated[VersionedWrite, versioned_write(Permission.products_delete)]
 async def list_products(request: Request, token: BearerToken) -> Response:
     """A page of products, filtered, searched and sorted."""
     params = request.query_params.multi_items()
-    if _runs_inline(params):
-        body = _list_json(token, params)
+    if not get_settings().is_sqlite:
+        actor = await signed_in(token)
+        query = products.parse_query(params)
+        body = await products.list_products_json_async(actor=actor, query=query)
+    elif _on_the_loop(params):
+        body = await run_read(partial(_list_json, token, params))
     else:
-        body = await run_in_threadpool(_list_json, token, params)
+        body = await run_in_threadpool(_list_json_session, token, params)
     return Response(body, media_type="application/json")
 
 
-# The list is the API's hot path. On SQLite a page read is CPU work in this process, holding the GIL
-# for most of its ~1 ms, so a hop to the thread pool and back costs more than it frees: measured on
-# two cores, a filtered page served on the event loop gives ~1.5x the throughput. Reads that may scan
-# (text search, offsets past INLINE_MAX_OFFSET rows) and every PostgreSQL read (network waits) still
-# go to the thread pool, so they never stall the loop, the health check or the WebSocket feed.
+# The list and one product are the API's hot paths, and they never hop to the thread pool when they
+# need not. On PostgreSQL every read awaits on the event loop (`core.db.run_read`). On SQLite a read
+# is CPU work in this process, holding the GIL for most of its ~1 ms, so a hop to the thread pool and
+# back costs more than it frees (a filtered page served inline: ~1.5x the throughput on two cores);
+# only reads that may scan (text search, offsets past INLINE_MAX_OFFSET rows) go to the pool there,
+# so they never stall the loop, the health check or the WebSocket feed.
 INLINE_MAX_OFFSET = 10_000
 
 
-def _runs_inline(params: list[tuple[str, str]]) -> bool:
+def _on_the_loop(params: list[tuple[str, str]]) -> bool:
     if not get_settings().is_sqlite:
-        return False
+        return True
     page, page_size = 1, DEFAULT_PAGE_SIZE
     for key, value in params:
         if key == "q" or key.endswith("__contains"):
@@ -84,15 +90,27 @@ def _runs_inline(params: list[tuple[str, str]]) -> bool:
     return (page - 1) * page_size <= INLINE_MAX_OFFSET
 
 
-def _list_json(token: str | None, params: list[tuple[str, str]]) -> bytes:
-    # One read-only database session (no transaction) for both the sign-in check, when the login is
-    # not cached, and the page.
+def _signed_in(session: AppSession, token: str | None) -> Principal:
+    if not token:
+        raise AuthError("Send a bearer access token: Authorization: Bearer <token>.")
+    return auth.principal_from_access_token(session=session, token=token)
+
+
+# One read-only database session (no transaction) for both the sign-in check, when the login is not
+# cached, and the read.
+def _list_json(token: str | None, params: list[tuple[str, str]], session: AppSession) -> bytes:
+    actor = _signed_in(session, token)
+    return products.list_products_json(session=session, actor=actor, query=products.parse_query(params))
+
+
+def _list_json_session(token: str | None, params: list[tuple[str, str]]) -> bytes:
     with session_scope(read_only=True) as session:
-        if not token:
-            raise AuthError("Send a bearer access token: Authorization: Bearer <token>.")
-        actor = auth.principal_from_access_token(session=session, token=token)
-        query = products.parse_query(params)
-        return products.list_products_json(session=session, actor=actor, query=query)
+        return _list_json(token, params, session)
+
+
+def _product_json(token: str | None, product_id: int, session: AppSession) -> tuple[bytes, int]:
+    actor = _signed_in(session, token)
+    return products.get_product_json(session=session, actor=actor, product_id=product_id)
 
 
 @router.post(
@@ -125,9 +143,14 @@ def export_products(request: Request, actor: Exporter, format: ExportFormat = "c
 
 
 @router.get("/{product_id}", response_model=ProductPublic, responses=errors(404))
-def get_product(product_id: RowId, session: ReadSession, actor: CurrentUser, response: Response) -> Product:
+async def get_product(product_id: RowId, token: BearerToken) -> Response:
     """One product, with its version as the ETag."""
-    return with_etag(response, products.get_product(session=session, actor=actor, product_id=product_id))
+    if get_settings().is_sqlite:
+        body, version = await run_read(partial(_product_json, token, product_id))
+    else:
+        actor = await signed_in(token)
+        body, version = await products.get_product_json_async(actor=actor, product_id=product_id)
+    return Response(body, media_type="application/json", headers={"ETag": f'"{version}"'})
 
 
 @router.patch("/{product_id}", response_model=ProductPublic, responses=errors(403, 404, 409))

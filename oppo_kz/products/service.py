@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -79,6 +80,31 @@ def export_rows(*, session: Session, actor: Principal, query: ListQuery) -> Iter
 def list_products_json(*, session: Session, actor: Principal, query: ListQuery) -> bytes:
     """`list_products` as the JSON the REST API sends, built without model instances (the hot path)."""
     return _page(session, actor, query).to_json()
+
+
+async def list_products_json_async(*, actor: Principal, query: ListQuery) -> bytes:
+    """`list_products_json` from the event loop (PostgreSQL: `listing.fetch_page_async`)."""
+    actor.require(Permission.products_read)
+    page = await listing.fetch_page_async(PRODUCTS, query)
+    return page.to_json()
+
+
+async def get_product_json_async(*, actor: Principal, product_id: int) -> tuple[bytes, int]:
+    """`get_product_json` from the event loop (PostgreSQL: `listing.fetch_row_async`)."""
+    actor.require(Permission.products_read)
+    row = await listing.fetch_row_async(PRODUCTS, product_id) if is_row_id(product_id) else None
+    if row is None:
+        raise _not_found(product_id)
+    return to_json(row), row["version"]
+
+
+def get_product_json(*, session: Session, actor: Principal, product_id: int) -> tuple[bytes, int]:
+    """`get_product` as the JSON the REST API sends (a list item's) and its version (the hot path)."""
+    actor.require(Permission.products_read)
+    row = listing.fetch_row(session, PRODUCTS, product_id) if is_row_id(product_id) else None
+    if row is None:
+        raise _not_found(product_id)
+    return to_json(row), row["version"]
 
 
 def get_product(*, session: Session, actor: Principal, product_id: int) -> Product:

@@ -24,6 +24,7 @@ from oppo_kz.products.models import Product
 from oppo_kz.users.models import Role
 from tests.conftest import TEST_ENV, _truncate, use_database
 from tests.factories import make_product, make_user
+from tests.helpers import read_engine_of
 
 pytestmark = pytest.mark.postgres
 
@@ -86,12 +87,13 @@ def _stock_and_version(product_id: int) -> tuple[int, int]:
 
 
 def test_a_read_whose_connection_dies_after_checkout_is_answered_from_a_fresh_one(client, world) -> None:
+    pool = read_engine_of(client).pool  # reads await on the event loop, on their own pool
     killer = Killer()
-    event.listen(get_engine().pool, "checkout", killer.on_checkout)
+    event.listen(pool, "checkout", killer.on_checkout)
     try:
         response = client.get(world["path"], headers=world["headers"])
     finally:
-        event.remove(get_engine().pool, "checkout", killer.on_checkout)
+        event.remove(pool, "checkout", killer.on_checkout)
 
     assert killer.killed  # the request's connection really died under it
     assert response.status_code == 200, response.text
@@ -99,12 +101,13 @@ def test_a_read_whose_connection_dies_after_checkout_is_answered_from_a_fresh_on
 
 
 def test_a_read_is_tried_once_more_only(client, world) -> None:
+    pool = read_engine_of(client).pool  # reads await on the event loop, on their own pool
     killer = Killer(times=2)
-    event.listen(get_engine().pool, "checkout", killer.on_checkout)
+    event.listen(pool, "checkout", killer.on_checkout)
     try:
         response = client.get(world["path"], headers=world["headers"])
     finally:
-        event.remove(get_engine().pool, "checkout", killer.on_checkout)
+        event.remove(pool, "checkout", killer.on_checkout)
 
     assert len(killer.killed) == 2
     assert response.status_code == 500

@@ -38,3 +38,27 @@ def test_a_missing_asset_is_the_contract_404(client) -> None:
     response = client.get("/api/v1/docs-assets/nope.js")
     assert response.status_code == 404
     assert response.json()["error_code"] == "not_found"
+
+
+def test_every_domain_route_is_served_and_documented_from_one_flat_list(api) -> None:
+    from fastapi.routing import APIRoute, APIWebSocketRoute
+
+    from oppo_kz.api import health
+    from oppo_kz.domains import domain_modules
+
+    declared = {
+        ("/api/v1" + route.path, method.lower())
+        for router in [health.router, *(r for m in domain_modules("api") for r in m.routers)]
+        for route in router.routes
+        if isinstance(route, APIRoute) and route.include_in_schema
+        for method in route.methods
+    }
+    documented = {(path, method) for path, item in api.openapi()["paths"].items() for method in item}
+    assert declared
+    assert declared <= documented
+    # No nested router branch for a request to walk (FastAPI's include_router keeps one per router).
+    for route in api.router.routes:
+        assert not hasattr(route, "original_router"), route
+    served = {route.path for route in api.router.routes if isinstance(route, APIRoute | APIWebSocketRoute)}
+    assert {path for path, _ in declared} <= served
+    assert {"/api/v1/ws/products", "/api/v1/ws/events"} <= served

@@ -22,6 +22,7 @@ from oppo_kz.core.outbox import RELAY_THREAD
 from oppo_kz.users.models import Role, User
 from tests.conftest import _truncate, use_database
 from tests.factories import make_product, make_user
+from tests.helpers import read_engine_of
 
 
 def _in_transaction(dbapi_connection: Any) -> bool:
@@ -55,8 +56,14 @@ def _counting_end(seen: Trips, kind: str) -> Any:
     return listener
 
 
-def _listeners(seen: Trips) -> list[tuple[Any, str, Any]]:
-    engine = get_engine()
+def _listeners(seen: Trips, client: Any) -> list[tuple[Any, str, Any]]:
+    listeners: list[tuple[Any, str, Any]] = []
+    for engine in {id(e): e for e in (get_engine(), read_engine_of(client))}.values():
+        listeners += _engine_listeners(seen, engine)
+    return listeners
+
+
+def _engine_listeners(seen: Trips, engine: Any) -> list[tuple[Any, str, Any]]:
 
     def on_execute(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         seen.statements.append(statement.strip())
@@ -93,9 +100,9 @@ def _not_from_the_relay(fn: Any) -> Any:
 
 
 @pytest.fixture
-def trips(db: str) -> Iterator[Trips]:
+def trips(db: str, client: Any) -> Iterator[Trips]:
     seen = Trips()
-    listeners = _listeners(seen)
+    listeners = _listeners(seen, client)
     for target, name, fn in listeners:
         event.listen(target, name, fn)
     yield seen
@@ -108,10 +115,11 @@ def _reset(trips: Trips) -> None:
     trips.checkouts = trips.connects = 0
 
 
-def test_the_pool_does_not_ping_or_overflow(db: str) -> None:
-    pool: Any = get_engine().pool
-    assert pool._pre_ping is False
-    assert pool._max_overflow == 0
+def test_the_pool_does_not_ping_or_overflow(db: str, client: Any) -> None:
+    for engine in (get_engine(), read_engine_of(client)):
+        pool: Any = engine.pool
+        assert pool._pre_ping is False
+        assert pool._max_overflow == 0
 
 
 def test_an_authenticated_get_is_at_most_two_queries_and_no_transaction(client, headers_for, trips) -> None:
@@ -227,7 +235,7 @@ def test_a_connection_the_server_closed_is_replaced_without_an_error(pg_url: str
     path = f"/api/v1/products/{product.id}"
     assert client.get(path, headers=headers).status_code == 200
     connects: list[object] = []
-    engine = get_engine()
+    engine = read_engine_of(client)  # reads await on the event loop, on their own pool
     event.listen(engine.pool, "connect", lambda *_: connects.append(1))
     # Close every pooled connection from the server's side, as a restart or an idle timeout does.
     url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from datetime import timedelta
 
 import jwt
@@ -88,6 +89,30 @@ def test_expired_token_is_token_expired() -> None:
     token, _ = create_token(subject="7", token_type="access", expires_in=timedelta(seconds=-1))
     with pytest.raises(TokenExpiredError):
         decode_token(token, expected_type="access")
+
+
+def test_a_token_verified_once_still_expires_on_time() -> None:
+    # A verified token is remembered (no HMAC per request); its expiry is still checked on every use.
+    token, _ = create_token(subject="7", token_type="access", expires_in=timedelta(seconds=1))
+    assert decode_token(token, expected_type="access")["sub"] == "7"
+    assert decode_token(token, expected_type="access")["sub"] == "7"
+    time.sleep(1.1)
+    with pytest.raises(TokenExpiredError):
+        decode_token(token, expected_type="access")
+
+
+def test_a_remembered_token_is_checked_again_under_a_new_secret_key(monkeypatch) -> None:
+    token, _ = create_token(subject="7", token_type="access", expires_in=timedelta(minutes=1))
+    assert decode_token(token, expected_type="access")["sub"] == "7"
+    monkeypatch.setenv("SECRET_KEY", "a-rotated-secret-key-0123456789abcdef0123")
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(InvalidTokenError):
+            decode_token(token, expected_type="access")
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert decode_token(token, expected_type="access")["type"] == "access"
 
 
 @pytest.mark.parametrize(

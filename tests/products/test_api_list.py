@@ -237,17 +237,18 @@ def test_only_cheap_sqlite_reads_run_on_the_event_loop(sqlite_db: str, query: st
 
     from oppo_kz.products import api as routes
 
-    assert routes._runs_inline(parse_qsl(query)) is inline
+    assert routes._on_the_loop(parse_qsl(query)) is inline
 
 
-def test_postgresql_reads_always_use_the_thread_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_postgresql_reads_always_await_on_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     from oppo_kz.core.config import get_settings
     from oppo_kz.products import api as routes
 
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     get_settings.cache_clear()
     try:
-        assert routes._runs_inline([]) is False
+        assert routes._on_the_loop([]) is True
+        assert routes._on_the_loop([("q", "reno"), ("page", "900")]) is True
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()

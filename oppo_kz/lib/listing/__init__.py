@@ -35,6 +35,9 @@ from oppo_kz.lib.listing.sql import (
     aggregate,
     aggregate_statement,
     fetch_page,
+    fetch_page_async,
+    fetch_row,
+    fetch_row_async,
     iterate,
 )
 from oppo_kz.lib.listing.values import filter_error
@@ -61,6 +64,9 @@ __all__ = [
     "aggregate_statement",
     "count_cache",
     "fetch_page",
+    "fetch_page_async",
+    "fetch_row",
+    "fetch_row_async",
     "field_for_column",
     "filter_error",
     "iterate",

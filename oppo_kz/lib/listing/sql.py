@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
+from oppo_kz.core.db import driver_rows, driver_statement, read_engine, run_read
 from oppo_kz.lib.listing.counts import count_cache
 from oppo_kz.lib.listing.query import ListQuery, SortKey, validate_query
 from oppo_kz.lib.listing.spec import ListSpec
@@ -264,7 +265,7 @@ class Page:
 
     spec: ListSpec
     query: ListQuery
-    rows: list[Row[Any]]
+    rows: Sequence[Row[Any] | tuple[Any, ...]]
     total: int
 
     @property
@@ -372,16 +373,35 @@ def iterate(
             yield tuple(row)
 
 
-def fetch_page(
-    session: Session, spec: ListSpec, query: ListQuery, *, scope: Scope | Sequence[Scope] | None = None
-) -> Page:
-    """Run a list query, limited to `scope` (the actor's rows, and any condition of the domain's own,
-    such as an assignment being active on a day) when given: the page's rows and the total."""
+@dataclass(frozen=True, slots=True)
+class _PagePlan:
+    """What a page read runs: the page statement and its values, and how to count when it must."""
+
+    query: ListQuery
+    page: Select[Any]
+    page_params: dict[str, Any]
+    count: Select[Any]
+    params: dict[str, Any]
+    offset: int
+    key: Hashable
+    generation: tuple[int, ...]
+
+    def total_without_count(self, rows: list[Any]) -> int | None:
+        """The total when the page itself tells it (the last page, or nothing at all), else None."""
+        if rows and len(rows) < self.query.page_size:
+            return self.offset + len(rows)  # the last page: no need to count
+        if not rows and self.query.page == 1:
+            return 0
+        return None
+
+
+def _plan(
+    spec: ListSpec, query: ListQuery, dialect: str, url: str, scope: Scope | Sequence[Scope] | None
+) -> _PagePlan:
     scopes = _scopes(scope)
     query = validate_query(spec, query)
     # Taken before the first read, so a count from a snapshot older than a commit is never cached.
     generation = count_cache.generation(spec.tables)
-    dialect = session.get_bind().dialect.name
     shape, params = _shape_and_params(spec, query, dialect)
     if scopes:
         shape = replace(shape, scope=tuple(s.kind for s in scopes))
@@ -389,13 +409,68 @@ def fetch_page(
             params |= extra.params
     page_stmt, count_stmt = _statements(spec, shape, scopes)
     offset = (query.page - 1) * query.page_size
+    page_params = {**params, "page_limit": query.page_size, "page_offset": offset}
+    key = (spec.name, url, query.filters, query.q, tuple(s.key for s in scopes))
+    return _PagePlan(query, page_stmt, page_params, count_stmt, params, offset, key, generation)
+
+
+def fetch_page(
+    session: Session, spec: ListSpec, query: ListQuery, *, scope: Scope | Sequence[Scope] | None = None
+) -> Page:
+    """Run a list query, limited to `scope` (the actor's rows, and any condition of the domain's own,
+    such as an assignment being active on a day) when given: the page's rows and the total."""
     conn = session.connection()
-    rows = list(conn.execute(page_stmt, {**params, "page_limit": query.page_size, "page_offset": offset}))
-    if rows and len(rows) < query.page_size:
-        total = offset + len(rows)  # the last page: no need to count
-    elif not rows and query.page == 1:
-        total = 0
-    else:
-        key = (spec.name, str(conn.engine.url), query.filters, query.q, tuple(s.key for s in scopes))
-        total = _total(conn, key, spec, count_stmt, params, generation)
-    return Page(spec=spec, query=query, rows=rows, total=total)
+    plan = _plan(spec, query, session.get_bind().dialect.name, str(conn.engine.url), scope)
+    rows = list(conn.execute(plan.page, plan.page_params))
+    total = plan.total_without_count(rows)
+    if total is None:
+        total = _total(conn, plan.key, spec, plan.count, plan.params, plan.generation)
+    return Page(spec=spec, query=plan.query, rows=rows, total=total)
+
+
+async def fetch_page_async(
+    spec: ListSpec, query: ListQuery, *, scope: Scope | Sequence[Scope] | None = None
+) -> Page:
+    """`fetch_page` from the event loop on PostgreSQL, on psycopg directly (`core.db.driver_rows`);
+    a statement that needs SQLAlchemy's execution (an expanded IN list) runs through `run_read`."""
+    plan = _plan(spec, query, "postgresql", str(read_engine().url), scope)
+    page = driver_statement(plan.page)
+    if page is None:
+        return await run_read(lambda session: fetch_page(session, spec, query, scope=scope))
+    rows = await driver_rows(page, plan.page_params)
+    total = plan.total_without_count(rows)
+    if total is None:
+        now = time.monotonic()
+        total = count_cache.get(plan.key, spec.tables, now)
+        if total is None:
+            count = driver_statement(plan.count)
+            assert count is not None  # the page's own conditions, without IN lists
+            total = int((await driver_rows(count, plan.params))[0][0])
+            count_cache.put(plan.key, total, now, plan.generation, spec.tables)
+    return Page(spec=spec, query=plan.query, rows=rows, total=total)
+
+
+_ROW_STATEMENTS: dict[int, Select[Any]] = {}
+
+
+def _row_statement(spec: ListSpec) -> Select[Any]:
+    stmt = _ROW_STATEMENTS.get(id(spec))
+    if stmt is None:
+        columns = [spec.fields[name].column.label(name) for name in spec.output]
+        stmt = select(*columns).select_from(spec.source).where(spec.id_column == bindparam("row_id"))
+        _ROW_STATEMENTS[id(spec)] = stmt
+    return stmt
+
+
+def fetch_row(session: Session, spec: ListSpec, row_id: int) -> dict[str, Any] | None:
+    """One row by id as a dict of the spec's output fields (what a list item is), or None."""
+    row = session.connection().execute(_row_statement(spec), {"row_id": row_id}).first()
+    return None if row is None else dict(zip(spec.output, row, strict=True))
+
+
+async def fetch_row_async(spec: ListSpec, row_id: int) -> dict[str, Any] | None:
+    """`fetch_row` from the event loop on PostgreSQL, on psycopg directly (`core.db.driver_rows`)."""
+    stmt = driver_statement(_row_statement(spec))
+    assert stmt is not None  # one id, no IN list
+    rows = await driver_rows(stmt, {"row_id": row_id})
+    return dict(zip(spec.output, rows[0], strict=True)) if rows else None
