@@ -434,9 +434,10 @@ class DriverStatement:
             for name, bind in compiled.binds.items()
             if (proc := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
         ]
-        self._results = [
+        processors = [
             c.type.dialect_impl(dialect).result_processor(dialect, None) for c in stmt.selected_columns
         ]
+        self._results = [(i, proc) for i, proc in enumerate(processors) if proc is not None]
 
     @staticmethod
     def supports(stmt: Any, dialect: Any) -> bool:
@@ -451,10 +452,15 @@ class DriverStatement:
         return params
 
     def rows(self, raw: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-        procs = self._results
-        if not any(procs):
+        if not self._results:
             return raw
-        return [tuple(v if p is None else p(v) for p, v in zip(procs, row, strict=True)) for row in raw]
+        rows = []
+        for row in raw:
+            values = list(row)
+            for i, proc in self._results:
+                values[i] = proc(values[i])
+            rows.append(tuple(values))
+        return rows
 
 
 _DRIVER_STATEMENTS: dict[int, tuple[Any, DriverStatement | None]] = {}
