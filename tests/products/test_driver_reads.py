@@ -62,6 +62,7 @@ def catalogue(pg_url: str) -> Iterator[list[int]]:
             ]
         ):
             p = make_product(s, category=category, price=price, name=name, stock=10 * n)
+            assert p.id is not None
             ids.append(p.id)
     yield ids
     _truncate()
