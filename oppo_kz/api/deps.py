@@ -48,6 +48,13 @@ WriteSession = Annotated[AppSession, Depends(_write_session)]
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/login", auto_error=False)
 
 
+def bearer_token(token: str | None) -> str:
+    """The request's access token; a request without one is refused (401)."""
+    if not token:
+        raise AuthError("Send a bearer access token: Authorization: Bearer <token>.")
+    return token
+
+
 def principal_from_token(token: str) -> Principal:
     """Check an access token against the database (in a read-only session of its own)."""
     with session_scope(read_only=True) as session:
@@ -57,8 +64,7 @@ def principal_from_token(token: str) -> Principal:
 async def signed_in(token: str | None) -> Principal:
     """The acting user of a bearer token, from the event loop: a login checked moments ago costs no
     query and no thread hop; otherwise it is read in the thread pool."""
-    if not token:
-        raise AuthError("Send a bearer access token: Authorization: Bearer <token>.")
+    token = bearer_token(token)
     cached = auth.cached_principal(token)
     if cached is not None:
         return cached
@@ -75,8 +81,7 @@ CurrentUser = Annotated[Principal, Depends(_current_user)]
 def current_user(token: str | None) -> Principal:
     """The acting user of a bearer token, from a worker thread (for dependencies that accept other
     credentials too, like a one-time download link)."""
-    if not token:
-        raise AuthError("Send a bearer access token: Authorization: Bearer <token>.")
+    token = bearer_token(token)
     return auth.cached_principal(token) or principal_from_token(token)
 
 

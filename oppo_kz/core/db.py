@@ -33,9 +33,21 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 import psycopg
-from sqlalchemy import DateTime, Engine, MetaData, Table, create_engine, event, inspect, text
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    MetaData,
+    Table,
+    create_engine,
+    event,
+    inspect,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.sql import Select
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
 
@@ -426,8 +438,8 @@ class DriverStatement:
     own, so parameters and rows are exactly what `Connection.execute` would send and return.
     """
 
-    def __init__(self, stmt: Any, dialect: Any) -> None:
-        self.compiled = compiled = stmt.compile(dialect=dialect)
+    def __init__(self, stmt: Any, compiled: Any, dialect: Any) -> None:
+        self.compiled = compiled
         self.sql: str = compiled.string
         self._binds = [
             (name, proc)
@@ -439,11 +451,14 @@ class DriverStatement:
         ]
         self._results = [(i, proc) for i, proc in enumerate(processors) if proc is not None]
 
-    @staticmethod
-    def supports(stmt: Any, dialect: Any) -> bool:
-        """Whether a statement can run this way: no names to escape, no IN lists expanded at run time."""
+    @classmethod
+    def of(cls, stmt: Any, dialect: Any) -> DriverStatement | None:
+        """`stmt` compiled once; None when it needs SQLAlchemy's execution: names to escape, or IN
+        lists expanded at run time."""
         compiled = stmt.compile(dialect=dialect)
-        return not compiled.escaped_bind_names and "POSTCOMPILE" not in compiled.string
+        if compiled.escaped_bind_names or "POSTCOMPILE" in compiled.string:
+            return None
+        return cls(stmt, compiled, dialect)
 
     def params(self, values: dict[str, Any]) -> dict[str, Any]:
         params: dict[str, Any] = self.compiled.construct_params(values)
@@ -471,8 +486,7 @@ def driver_statement(stmt: Any) -> DriverStatement | None:
     found = _DRIVER_STATEMENTS.get(id(stmt))
     if found is not None and found[0] is stmt:
         return found[1]
-    dialect = read_engine().sync_engine.dialect
-    compiled = DriverStatement(stmt, dialect) if DriverStatement.supports(stmt, dialect) else None
+    compiled = DriverStatement.of(stmt, read_engine().sync_engine.dialect)
     if len(_DRIVER_STATEMENTS) >= 4096:
         _DRIVER_STATEMENTS.clear()
     _DRIVER_STATEMENTS[id(stmt)] = (stmt, compiled)  # holds `stmt`, so its id is not reused
@@ -503,15 +517,7 @@ async def driver_rows(statement: DriverStatement, values: dict[str, Any]) -> lis
             raise
 
 
-class _Ping(DriverStatement):
-    def __init__(self) -> None:
-        self.sql, self._binds, self._results = "SELECT 1", [], []
-
-    def params(self, values: dict[str, Any]) -> dict[str, Any]:
-        return {}
-
-
-_PING = _Ping()
+_PING: Select[tuple[Any]] = select(literal_column("1"))
 
 
 async def ping_database_async() -> None:
@@ -519,7 +525,9 @@ async def ping_database_async() -> None:
     if get_settings().is_sqlite:
         ping_database()
         return
-    await driver_rows(_PING, {})
+    ping = driver_statement(_PING)
+    assert ping is not None  # no parameters at all
+    await driver_rows(ping, {})
 
 
 def ping_database(engine: Engine | None = None) -> None:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, Up
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from oppo_kz.api.deps import WriteSession, oauth2_scheme, require, signed_in
+from oppo_kz.api.deps import WriteSession, bearer_token, oauth2_scheme, require, signed_in
 from oppo_kz.api.export import Exporter, ExportFormat, list_params, streamed
 from oppo_kz.api.listing import LIST_DESCRIPTION, list_parameters
 from oppo_kz.api.openapi import errors
@@ -21,7 +21,6 @@ from oppo_kz.auth.permissions import Permission
 from oppo_kz.auth.service import Principal
 from oppo_kz.core.config import get_settings
 from oppo_kz.core.db import AppSession, run_read, session_scope
-from oppo_kz.core.errors import AuthError
 from oppo_kz.lib.listing import DEFAULT_PAGE_SIZE
 from oppo_kz.products import history, importer, ws
 from oppo_kz.products import service as products
@@ -53,14 +52,14 @@ Deleter = Annotated[VersionedWrite, versioned_write(Permission.products_delete)]
 async def list_products(request: Request, token: BearerToken) -> Response:
     """A page of products, filtered, searched and sorted."""
     params = request.query_params.multi_items()
-    if not get_settings().is_sqlite:
+    if not _on_the_loop(params):
+        body = await run_in_threadpool(_list_json_session, token, params)
+    elif get_settings().is_sqlite:
+        body = await run_read(partial(_list_json, token, params))
+    else:
         actor = await signed_in(token)
         query = products.parse_query(params)
         body = await products.list_products_json_async(actor=actor, query=query)
-    elif _on_the_loop(params):
-        body = await run_read(partial(_list_json, token, params))
-    else:
-        body = await run_in_threadpool(_list_json_session, token, params)
     return Response(body, media_type="application/json")
 
 
@@ -91,9 +90,7 @@ def _on_the_loop(params: list[tuple[str, str]]) -> bool:
 
 
 def _signed_in(session: AppSession, token: str | None) -> Principal:
-    if not token:
-        raise AuthError("Send a bearer access token: Authorization: Bearer <token>.")
-    return auth.principal_from_access_token(session=session, token=token)
+    return auth.principal_from_access_token(session=session, token=bearer_token(token))
 
 
 # One read-only database session (no transaction) for both the sign-in check, when the login is not

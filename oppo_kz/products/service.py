@@ -93,15 +93,17 @@ async def get_product_json_async(*, actor: Principal, product_id: int) -> tuple[
     """`get_product_json` from the event loop (PostgreSQL: `listing.fetch_row_async`)."""
     actor.require(Permission.products_read)
     row = await listing.fetch_row_async(PRODUCTS, product_id) if is_row_id(product_id) else None
-    if row is None:
-        raise _not_found(product_id)
-    return to_json(row), row["version"]
+    return _product_answer(row, product_id)
 
 
 def get_product_json(*, session: Session, actor: Principal, product_id: int) -> tuple[bytes, int]:
     """`get_product` as the JSON the REST API sends (a list item's) and its version (the hot path)."""
     actor.require(Permission.products_read)
     row = listing.fetch_row(session, PRODUCTS, product_id) if is_row_id(product_id) else None
+    return _product_answer(row, product_id)
+
+
+def _product_answer(row: dict[str, Any] | None, product_id: int) -> tuple[bytes, int]:
     if row is None:
         raise _not_found(product_id)
     return to_json(row), row["version"]
