@@ -24,7 +24,7 @@ from oppo_kz.lib.listing import count_cache
 AUDIT_TABLE = table_of(AuditEntry)
 audit_writes_to(AUDIT_TABLE.name)  # other instances' audited changes drop its list counts too
 # What the server keeps on every row: the entry's own columns say when and which row.
-_BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at"})
+BOOKKEEPING = frozenset({"id", "version", "created_at", "updated_at"})
 # Never in `changes`, whatever the model: credentials and anything derived from them.
 _SECRET_PARTS = ("password", "token", "secret", "hash")
 # An update that a model's `Tracking.classify` names (a sale approved) is audited as that action.
@@ -76,7 +76,7 @@ def _fields(row: Any) -> list[str]:
     return [
         attr.key
         for attr in inspect(type(row)).column_attrs
-        if attr.key not in _BOOKKEEPING and not is_secret(attr.key)
+        if attr.key not in BOOKKEEPING and not is_secret(attr.key)
     ]
 
 
@@ -101,7 +101,7 @@ def _diff(row: Any) -> tuple[dict[str, list[Any]], bool]:
         if attr.key in ("version", "updated_at"):
             continue  # bookkeeping the hooks change on every write
         touched = True
-        if attr.key in _BOOKKEEPING or is_secret(attr.key):
+        if attr.key in BOOKKEEPING or is_secret(attr.key):
             continue
         old = history.deleted[0] if history.deleted else None
         new = history.added[0] if history.added else None

@@ -202,10 +202,15 @@ def begin_attempt() -> Attempt:
     return attempt
 
 
-def _note_commit(_conn: Any) -> None:
+def note_commit_sent() -> None:
+    """This try of the request is about to send a COMMIT: it must not be repeated after that."""
     attempt = _attempt.get()
     if attempt is not None:
         attempt.commit_sent = True
+
+
+def _note_commit(_conn: Any) -> None:
+    note_commit_sent()
 
 
 class DeadConnectionError(Exception):

@@ -26,8 +26,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import weakref
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -59,6 +59,7 @@ from oppo_kz.core.connections import (
     DeadConnectionError,
     configure_postgresql,
     configure_sqlite,
+    note_commit_sent,
 )
 
 # A naming convention makes constraint names stable across SQLite and PostgreSQL and lets
@@ -514,6 +515,53 @@ async def driver_rows(statement: DriverStatement, values: dict[str, Any]) -> lis
             if raw.broken or raw.closed:
                 await conn.invalidate()
                 raise DeadConnectionError("the connection died under a read") from exc
+            raise
+
+
+class DriverTransaction:
+    """Statements run on psycopg's connection inside one transaction (`driver_transaction`)."""
+
+    def __init__(self, sync: Any, raw: psycopg.AsyncConnection[Any]) -> None:
+        self._sync = sync
+        self._raw = raw
+
+    async def rows(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Run `sql` (psycopg's `%(name)s` placeholders) and return its rows (none for DML)."""
+        # SQLAlchemy's statement event still fires (echo, statement counters, tests' round trips).
+        self._sync.dispatch.before_cursor_execute(self._sync, None, sql, params, None, False)
+        cursor = await self._raw.execute(sql, params)
+        return await cursor.fetchall() if cursor.description is not None else []
+
+
+@asynccontextmanager
+async def driver_transaction() -> AsyncIterator[DriverTransaction]:
+    """A transaction on a connection of the loop's pool (PostgreSQL), for the API's hot one-row
+    writes: BEGIN, the block's statements, COMMIT (ROLLBACK when the block raises), without
+    SQLAlchemy's execution layer or a thread hop.
+
+    As for `driver_rows`, a connection that died under it is dropped from the pool; the request may
+    be tried again only while no COMMIT was sent (`core.connections.note_commit_sent`).
+    """
+    async with read_engine().connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        assert raw is not None
+        sync = conn.sync_connection
+        assert sync is not None
+        tx = DriverTransaction(sync, raw)
+        try:
+            await tx.rows("BEGIN", {})
+            try:
+                yield tx
+            except BaseException:
+                if not (raw.broken or raw.closed):
+                    await tx.rows("ROLLBACK", {})
+                raise
+            note_commit_sent()
+            await tx.rows("COMMIT", {})
+        except psycopg.OperationalError as exc:
+            if raw.broken or raw.closed:
+                await conn.invalidate()
+                raise DeadConnectionError("the connection died under a write") from exc
             raise
 
 

@@ -27,6 +27,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -165,6 +166,34 @@ def _signed(key: int) -> int:
     return key - (1 << 64) if key >= 1 << 63 else key
 
 
+# --- one statement's outbox write (core/db.driver_transaction) ----------------------------------
+
+
+def outbox_enabled() -> bool:
+    """Whether events are written at all (OUTBOX_DISABLED=1 is for the bench only)."""
+    return not _DISABLED
+
+
+def outbox_ctes(after: str) -> str:
+    """`_write`'s three statements as CTEs for a PostgreSQL statement whose CTE `after` yields a row
+    once the change is made: the advisory lock (taken only then, so seq still follows commit order),
+    one event row (`%(event_name)s`, `%(event_data)s`, `%(event_at)s`) and the NOTIFY. The statement
+    ends `SELECT seq FROM outbox_notify`."""
+    # Only names from this module and the caller's CTE name go into the text; values are parameters.
+    return (
+        f"outbox_lock AS (SELECT pg_advisory_xact_lock({_signed(ADVISORY_KEY)}) FROM {after}), "
+        f"outbox_row AS (INSERT INTO {_table.name} (name, data, scope, at) "
+        "SELECT %(event_name)s::text, %(event_data)s::text, '{}', %(event_at)s::timestamptz "
+        "FROM outbox_lock RETURNING seq), "
+        f"outbox_notify AS (SELECT seq, pg_notify('{CHANNEL}', seq::text) FROM outbox_row)"
+    )
+
+
+def outbox_params(name: str, data: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """The parameters of `outbox_ctes`' event."""
+    return {"event_name": name, "event_data": _dumps(data), "event_at": at}
+
+
 event.listen(OrmSession, "before_commit", _write)
 
 
@@ -234,6 +263,9 @@ def prune(*, now: datetime | None = None, hours: int | None = None) -> int:
 # --- the relay --------------------------------------------------------------------------------
 
 
+# One thread publishes, in order, what commits on the event loop could not publish at once.
+_LATE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-late")
+
 # The name of the thread that follows other writers (tests tell its statements from a request's).
 RELAY_THREAD = "outbox-relay"
 
@@ -251,6 +283,8 @@ class Relay:
         self._wake = threading.Event()
         self.connected = threading.Event()
         self._last_prune = time.monotonic()
+        # Seqs written by transactions on the event loop that are not published yet (`reserve`).
+        self._reserved: set[int] = set()
 
     # -- publishing (callers hold no lock) --
 
@@ -278,9 +312,41 @@ class Relay:
                 self._catch_up_locked(until=events[-1].seq)
             self._publish(e for e in events if self.last is None or e.seq > self.last)
 
+    def reserve(self, seq: int) -> None:
+        """A transaction on the event loop wrote `seq` and will commit it without holding
+        `ordered_commits` (it cannot across an await): a relay (re)starting meanwhile must not count
+        it as published. `committed_from_loop` (or `unreserve` on rollback) ends the reservation."""
+        with self._lock:
+            self._reserved.add(seq)
+
+    def unreserve(self, seq: int) -> None:
+        with self._lock:
+            self._reserved.discard(seq)
+
+    def committed_from_loop(self, events: list[Event]) -> None:
+        """`committed` from the event loop: at once when the relay is free and no gap is to be read
+        from the table; otherwise in a worker thread, so the loop never waits on a lock or a query."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self._same_database()
+                first = events[0].seq
+                if self.last is None or first == self.last + 1:
+                    self._reserved.difference_update(e.seq for e in events)
+                    self._publish(events)
+                    return
+            finally:
+                self._lock.release()
+        _LATE.submit(self._committed_reserved, events)
+
+    def _committed_reserved(self, events: list[Event]) -> None:
+        self.committed(events)
+        for e in events:
+            self.unreserve(e.seq)
+
     def _catch_up_locked(self, until: int | None = None) -> int:
         if self.last is None:
-            self.last = last_seq()
+            newest = last_seq()
+            self.last = min([newest, *(seq - 1 for seq in self._reserved)])
             return 0
         published = 0
         with _reading() as conn:

@@ -15,8 +15,8 @@ UPDATED = "product.updated"
 DELETED = "product.deleted"
 
 
-def product_payload(product: Product) -> dict[str, Any]:
-    """The JSON form of a product, as the REST API returns it."""
+def product_payload(product: Product | dict[str, Any]) -> dict[str, Any]:
+    """The JSON form of a product (a row or its columns as a dict), as the REST API returns it."""
     return ProductPublic.model_validate(product).model_dump(mode="json")
 
 
