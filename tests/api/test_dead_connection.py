@@ -136,12 +136,12 @@ def write(request: Any, client, world) -> dict[str, Any]:
             "body": lambda n: {"stock": n},
         }
     with session_scope(write=True) as s:
-        store = make_store(s)
+        store_id = int(make_store(s).id or 0)
     return {
-        "path": f"/api/v1/stores/{store.id}",
+        "path": f"/api/v1/stores/{store_id}",
         "pool": get_engine().pool,
         "engine": get_engine(),
-        "state": lambda: _name_and_version(store.id),
+        "state": lambda: _name_and_version(store_id),
         "body": lambda n: {"name": f"Store {n}"},
     }
 
