@@ -83,8 +83,8 @@ class RowUpdate:
         not_found: Callable[[], Exception],
         unique_taken: Callable[[dict[str, Any]], Exception],
     ) -> dict[str, Any]:
-        """Lock the row, let `decide` check it and name the changes, write them; the row as it is
-        now (unchanged when nothing differs). `not_found()` / `unique_taken(changes)` are raised
+        """Lock the row, let `decide` check it and name the changes, write them; the row's payload
+        as it is now (unchanged when nothing differs: no version bump, nothing written). `not_found()` / `unique_taken(changes)` are raised
         when the row is missing / a unique column's new value is taken."""
         written: list[Event] = []
         try:
@@ -95,8 +95,8 @@ class RowUpdate:
                 old = self._row(found[0])
                 changes = {name: value for name, value in decide(old).items() if old[name] != value}
                 if not changes:
-                    return old
-                new, data, params = self._change(row_id, actor, old, changes)
+                    return self.payload(old)
+                new, data, params = self._change(row_id, actor, old, changes)  # data: the payload
                 self._written()
                 try:
                     seq = (await tx.rows(self._sql(tuple(changes)), params))[0][0]
@@ -113,7 +113,7 @@ class RowUpdate:
         self._written()
         if written:
             relay.committed_from_loop(written)
-        return new
+        return data
 
     def _change(
         self, row_id: int, actor: Any, old: dict[str, Any], changes: dict[str, Any]

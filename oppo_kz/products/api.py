@@ -147,7 +147,7 @@ async def get_product(product_id: RowId, token: BearerToken) -> Response:
     else:
         actor = await signed_in(token)
         body, version = await products.get_product_json_async(actor=actor, product_id=product_id)
-    return Response(body, media_type="application/json", headers={"ETag": f'"{version}"'})
+    return _tagged_json(body, version)
 
 
 # PATCH and PUT are the hot writes: on PostgreSQL they run on the event loop (`audit.row_write`);
@@ -163,7 +163,7 @@ async def update_product(product_id: RowId, body: ProductUpdate, write: Editor) 
     answer = await products.update_product_async(
         actor=write.actor, product_id=product_id, changes=body, expected_version=write.expected_version
     )
-    return _written(*answer)
+    return _tagged_json(*answer)
 
 
 @router.put("/{product_id}", response_model=ProductPublic, responses=errors(403, 404, 409))
@@ -175,10 +175,11 @@ async def replace_product(product_id: RowId, body: ProductReplace, write: Editor
     answer = await products.replace_product_async(
         actor=write.actor, product_id=product_id, product_in=body, expected_version=write.expected_version
     )
-    return _written(*answer)
+    return _tagged_json(*answer)
 
 
-def _written(body: bytes, version: int) -> Response:
+def _tagged_json(body: bytes, version: int) -> Response:
+    """A product's JSON answer with its version as the ETag (GET, and PATCH/PUT on the loop)."""
     return Response(body, media_type="application/json", headers={"ETag": f'"{version}"'})
 
 

@@ -267,14 +267,14 @@ async def _change_async(
         check_version(current, "Product", body.version, expected_version)
         return data
 
-    row = await _ON_THE_LOOP.update(
+    product = await _ON_THE_LOOP.update(
         product_id,
         actor=actor,
         decide=decide,
         not_found=lambda: _not_found(product_id),
         unique_taken=lambda changes: _sku_taken(changes["sku"]),
     )
-    return to_json(product_payload(row)), row["version"]
+    return to_json(product), product["version"]
 
 
 def delete_product(
