@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import select
+import sqlite3
 import threading
 from collections import deque
 from contextvars import ContextVar
@@ -13,7 +14,7 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import Engine, event
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # A bench-only switch (bench/peers): writers wait in SQLite's busy handler, as before the queue.
@@ -28,6 +29,9 @@ def _casefold(value: object) -> object:
 # takes SQLite's write lock when it begins.
 READ_OPTION = "oppo_read"
 WRITE_OPTION = "oppo_write"
+# A write that must not wait (SQLite, from the event loop): `WriterBusyError` when another writer holds
+# the lock, in this process or another, instead of queueing.
+WRITE_NOW_OPTION = "oppo_write_now"
 _HOLDS_WRITER = "oppo_holds_writer"
 
 
@@ -55,6 +59,14 @@ class FairLock:
                 return True
             self._waiters.remove(turn)
             return False
+
+    def try_acquire(self) -> bool:
+        """Take the lock if nobody holds it; never waits."""
+        with self._guard:
+            if self._held:
+                return False
+            self._held = True
+            return True
 
     def release(self) -> None:
         """Hand the lock to the longest waiter, or free it."""
@@ -100,7 +112,9 @@ class _SqliteWriters:
 
     def begin(self, conn: Any) -> None:
         options = conn.get_execution_options()
-        if options.get(WRITE_OPTION):
+        if options.get(WRITE_NOW_OPTION):
+            self._begin_now(conn)
+        elif options.get(WRITE_OPTION):
             self._begin_write(conn)
         elif not options.get(READ_OPTION):  # a read-only session: each SELECT is its own transaction
             conn.exec_driver_sql("BEGIN DEFERRED")
@@ -116,6 +130,25 @@ class _SqliteWriters:
             self.release(conn.info)
             raise
 
+    def _begin_now(self, conn: Any) -> None:
+        if not self.lock.try_acquire():
+            raise WriterBusyError("another writer of this process holds the write lock")
+        conn.info[_HOLDS_WRITER] = True
+        raw = conn.connection.driver_connection
+        raw.execute("PRAGMA busy_timeout=0")  # another process's writer: fail at once, not wait
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as exc:
+            self.release(conn.info)
+            if _busy(exc):
+                raise WriterBusyError("another process holds the write lock") from exc
+            raise
+        except BaseException:
+            self.release(conn.info)
+            raise
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+
     # A session hands its connection back to the pool right after COMMIT or ROLLBACK (and a Core
     # `engine.begin()` block at its end): the next writer goes in then.
     def on_reset(self, _dbapi_connection: Any, record: Any, _reset_state: Any) -> None:
@@ -126,6 +159,15 @@ class _SqliteWriters:
 
     def on_invalidate(self, _dbapi_connection: Any, record: Any, _exception: Any) -> None:
         self.release(record.info)
+
+
+class WriterBusyError(Exception):
+    """A `WRITE_NOW_OPTION` transaction could not begin at once: nothing was done; queue instead."""
+
+
+def _busy(exc: OperationalError) -> bool:
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return code == sqlite3.SQLITE_BUSY or "database is locked" in str(exc.orig)
 
 
 def configure_sqlite(engine: Engine) -> None:

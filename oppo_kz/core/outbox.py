@@ -140,9 +140,15 @@ def _write(session: OrmSession) -> None:
     pending.producers.clear()
     if not events:
         return
-    at = utcnow()
+    pending.written.extend(write_events(session.connection(), events, utcnow()))
+
+
+def write_events(
+    conn: Connection, events: list[tuple[str, dict[str, Any], dict[str, Any]]], at: datetime
+) -> list[Event]:
+    """Insert `events` (name, data, scope) in `conn`'s transaction, under the advisory lock on
+    PostgreSQL (and NOTIFY): what to publish once it commits, in seq order."""
     rows = [{"name": n, "data": _dumps(d), "scope": _dumps(s), "at": at} for n, d, s in events]
-    conn = session.connection()
     postgres = conn.dialect.name == "postgresql"
     if postgres:
         conn.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": _signed(ADVISORY_KEY)})
@@ -150,9 +156,9 @@ def _write(session: OrmSession) -> None:
     if postgres:
         conn.execute(sql_text("SELECT pg_notify(:channel, :seq)"), {"channel": CHANNEL, "seq": str(seqs[-1])})
     iso = at.isoformat()
-    pending.written.extend(
+    return [
         Event(name=n, data=d, at=iso, seq=seq, scope=s) for (n, d, s), seq in zip(events, seqs, strict=True)
-    )
+    ]
 
 
 def _insert(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:

@@ -150,16 +150,13 @@ async def get_product(product_id: RowId, token: BearerToken) -> Response:
     return _tagged_json(body, version)
 
 
-# PATCH and PUT are the hot writes: on PostgreSQL they run on the event loop (`audit.row_write`);
-# on SQLite the ORM path runs in the thread pool (its writer queue serialises them anyway).
+# PATCH and PUT are the hot writes (`audit.row_write`): on PostgreSQL they run on the event loop, on
+# SQLite in a worker thread, without the ORM's unit of work on either.
 
 
 @router.patch("/{product_id}", response_model=ProductPublic, responses=errors(403, 404, 409))
 async def update_product(product_id: RowId, body: ProductUpdate, write: Editor) -> Any:
     """Change some fields; a stale `version` (body or If-Match) is 409."""
-    if get_settings().is_sqlite:
-        change = partial(products.update_product, **write.args, product_id=product_id, changes=body)
-        return write.tagged(await run_in_threadpool(change))
     answer = await products.update_product_async(
         actor=write.actor, product_id=product_id, changes=body, expected_version=write.expected_version
     )
@@ -169,9 +166,6 @@ async def update_product(product_id: RowId, body: ProductUpdate, write: Editor) 
 @router.put("/{product_id}", response_model=ProductPublic, responses=errors(403, 404, 409))
 async def replace_product(product_id: RowId, body: ProductReplace, write: Editor) -> Any:
     """Replace every field; a stale `version` (body or If-Match) is 409."""
-    if get_settings().is_sqlite:
-        change = partial(products.replace_product, **write.args, product_id=product_id, product_in=body)
-        return write.tagged(await run_in_threadpool(change))
     answer = await products.replace_product_async(
         actor=write.actor, product_id=product_id, product_in=body, expected_version=write.expected_version
     )
