@@ -1,8 +1,11 @@
-"""PATCH and PUT of a product on PostgreSQL run on the event loop (`audit.row_write`), on SQLite through
-the ORM: either way a write must leave the same row, audit entry and event as the ORM path does."""
+"""PATCH and PUT of a product run without the ORM (`audit.row_write`): on PostgreSQL on the event loop,
+on SQLite inline or in a worker thread. Either way a write must leave the same row, audit entry and
+event as the ORM path does."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -12,11 +15,12 @@ from sqlmodel import col, select
 
 from oppo_kz.audit.models import AuditEntry
 from oppo_kz.auth.service import Principal
+from oppo_kz.core.config import get_settings
 from oppo_kz.core.db import session_scope
 from oppo_kz.core.events import Event, bus
 from oppo_kz.core.outbox import Relay, last_seq, relay
 from oppo_kz.products import service as products
-from oppo_kz.products.models import ProductUpdate
+from oppo_kz.products.models import Product, ProductUpdate
 from oppo_kz.users.models import Role, User
 from tests.factories import make_product, make_user
 
@@ -183,3 +187,76 @@ def test_a_relay_starting_meanwhile_still_publishes_a_reserved_event(db: str) ->
 
     assert [e.seq for e in seen] == [newest]
     assert relay is not fresh
+
+
+# --- SQLite: inline on the loop when the write lock is free, else queued in a worker thread ---------
+
+
+def _sqlite_path() -> str:
+    return get_settings().DATABASE_URL.removeprefix("sqlite:///")
+
+
+def _office_actor() -> Principal:
+    with session_scope(write=True) as s:
+        user = make_user(s, role=Role.office)
+        return Principal(id=user.id, email=user.email, full_name=user.full_name, role=Role.office)
+
+
+async def _patch_while_locked(
+    product_id: int, actor: Principal, release: Callable[[], object]
+) -> tuple[int, bool]:
+    """PATCH while another writer holds the lock, `release` it 0.3 s later: how often the loop ran
+    meanwhile (a blocked loop runs nothing) and whether the write waited for the release."""
+    released = asyncio.Event()
+    write = asyncio.ensure_future(
+        products.update_product_async(actor=actor, product_id=product_id, changes=ProductUpdate(stock=41))
+    )
+    waited: list[bool] = []
+
+    def end() -> None:
+        waited.append(not write.done())
+        release()
+        released.set()
+
+    asyncio.get_running_loop().call_later(0.3, end)
+    ticks = 0
+    while not released.is_set():
+        await asyncio.sleep(0.02)
+        ticks += 1
+    await asyncio.wait_for(write, timeout=20)
+    return ticks, waited[0]
+
+
+def _written_once(product_id: int) -> None:
+    with session_scope(read_only=True) as s:
+        product = s.get(Product, product_id)
+        assert product is not None
+        assert (product.stock, product.version) == (41, 2)
+    assert [e.action.value for e in _audit(product_id)] == ["create", "update"]
+
+
+def test_on_sqlite_a_write_waits_for_another_process_without_blocking_the_loop(sqlite_db: str) -> None:
+    actor = _office_actor()
+    product_id, _ = _pair()
+    other = sqlite3.connect(_sqlite_path(), isolation_level=None)  # another process's writer
+    other.execute("BEGIN IMMEDIATE")
+
+    ticks, waited = asyncio.run(_patch_while_locked(product_id, actor, lambda: other.execute("COMMIT")))
+    other.close()
+
+    assert waited  # it did not fail at once ("database is locked") nor write past the lock
+    assert ticks >= 3  # the loop kept running while the write waited in a worker thread
+    _written_once(product_id)
+
+
+def test_on_sqlite_a_write_queues_behind_a_writer_of_this_process(sqlite_db: str) -> None:
+    actor = _office_actor()
+    product_id, _ = _pair()
+    with session_scope(write=True) as s:
+        s.connection()  # BEGIN IMMEDIATE: this session holds the process's write lock
+
+        ticks, waited = asyncio.run(_patch_while_locked(product_id, actor, s.commit))
+
+    assert waited
+    assert ticks >= 3
+    _written_once(product_id)
