@@ -199,7 +199,7 @@ def _sqlite_path() -> str:
 def _office_actor() -> Principal:
     with session_scope(write=True) as s:
         user = make_user(s, role=Role.office)
-        return Principal(id=user.id, email=user.email, full_name=user.full_name, role=Role.office)
+        return Principal(id=int(user.id or 0), email=user.email, full_name=user.full_name, role=Role.office)
 
 
 async def _patch_while_locked(
