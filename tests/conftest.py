@@ -46,6 +46,7 @@ from tests.pg import ThrowawayPostgres, free_port  # noqa: E402
 from tests.redis_server import ThrowawayRedis  # noqa: E402
 
 if TYPE_CHECKING:
+    from oppo_kz.core.events import Event
     from tests.server import LiveServer
     from tests.world import World
 
@@ -231,3 +232,14 @@ def world(db: str, login: Callable[..., dict]) -> World:
     from tests.world import build_world
 
     return build_world(login)
+
+
+@pytest.fixture
+def published() -> Iterator[list[Event]]:
+    """Every event the in-process bus publishes while the test runs, in order."""
+    from oppo_kz.core.events import bus
+
+    seen: list[Event] = []
+    remove = bus.add_listener(seen.append)
+    yield seen
+    remove()

@@ -1,14 +1,18 @@
-"""One audited, published change of one row, from the event loop on PostgreSQL: the API's hot write.
+"""One audited, published change of one row without the ORM: the API's hot write.
 
 The ORM path (a write session, the mapper hooks of `lib/changes`, the flush hooks of `audit/log`,
 the outbox's before-commit hook) costs eight round trips and ~4.4 ms of Python per PATCH, in a
-worker thread. This does the same work in four round trips on the loop's own connection pool
-(`core.db.driver_transaction`): BEGIN; SELECT ... FOR UPDATE; one statement that updates the row
-and writes its audit entry, its outbox event and the NOTIFY; COMMIT. What the hooks do is kept:
-`version` +1 and `updated_at` on a change (an update that changes nothing writes nothing), the
-audit entry's `[old, new]` per field (never a secret, never bookkeeping), the `<topic>.updated`
-event with the row's data published after the commit in seq order, and the list counts dropped.
-Only a row whose model is tracked without a loader or classifier fits (products).
+worker thread. This does the same work:
+- on PostgreSQL in four round trips on the loop's own connection pool (`core.db.driver_transaction`):
+  BEGIN; SELECT ... FOR UPDATE; one statement that updates the row and writes its audit entry, its
+  outbox event and the NOTIFY; COMMIT;
+- on SQLite with SQLAlchemy Core's statements on one write connection, inline on the event loop when
+  the write lock is free (about a millisecond, less than two thread hops and the GIL hand-offs of a
+  worker thread holding the lock), else queued for it in a worker thread.
+What the hooks do is kept: `version` +1 and `updated_at` on a change (an update that changes nothing
+writes nothing), the audit entry's `[old, new]` per field (never a secret, never bookkeeping), the
+`<topic>.updated` event with the row's data published after the commit in seq order, and the list
+counts dropped. Only a row whose model is tracked without a loader or classifier fits (products).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from oppo_kz.audit.log import AUDIT_TABLE, BOOKKEEPING, is_secret, jsonable
 from oppo_kz.audit.models import AuditAction
 from oppo_kz.core.config import get_settings
-from oppo_kz.core.connections import WRITE_NOW_OPTION, WRITE_OPTION, WriterBusyError
+from oppo_kz.core.connections import WRITE_NOW_OPTION, WRITE_OPTION, WriterBusyError, sqlite_write_turn
 from oppo_kz.core.db import bump_generation, driver_transaction, get_engine, ordered_commits, utcnow
 from oppo_kz.core.events import Event
 from oppo_kz.core.outbox import outbox_ctes, outbox_enabled, outbox_params, relay, write_events
@@ -39,6 +43,24 @@ Decide = Callable[[dict[str, Any]], dict[str, Any]]
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+async def _on_sqlite(write: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+    """`write(wait=...)` inline once this process's write lock is ours (~1 ms of work: less than two
+    thread hops, and no GIL hand-offs while a thread holds the lock); in a worker thread when another
+    process holds SQLite's lock (nothing was done inline then)."""
+    async with sqlite_write_turn(get_engine()) as ours:
+        if ours:
+            try:
+                return write(wait=False)
+            except WriterBusyError:
+                pass
+    return await anyio.to_thread.run_sync(partial(write, wait=True))
+
+
+def _sets(new: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The UPDATE's values (`new_<column>`): the changed columns, `version` and `updated_at`."""
+    return {f"new_{name}": new[name] for name in (*changes, "version", "updated_at")}
 
 
 class RowUpdate:
@@ -97,13 +119,17 @@ class RowUpdate:
         """Lock the row, let `decide` check it and name the changes, write them; the row's payload
         as it is now (unchanged when nothing differs: no version bump, nothing written).
         `not_found()` / `unique_taken(changes)` are raised when the row is missing / a unique
-        column's new value is taken. On SQLite the work runs in a worker thread (`update_sqlite`)."""
+        column's new value is taken. On SQLite: `update_sqlite`, inline or in a worker thread."""
         if get_settings().is_sqlite:
-            write = partial(self.update_sqlite, row_id, actor=actor, decide=decide, not_found=not_found)
-            try:  # inline when the write lock is free: ~1 ms of work, less than two thread hops
-                return write(unique_taken=unique_taken, wait=False)
-            except WriterBusyError:  # nothing was done: queue for the lock in a worker thread
-                return await anyio.to_thread.run_sync(partial(write, unique_taken=unique_taken, wait=True))
+            write = partial(
+                self.update_sqlite,
+                row_id,
+                actor=actor,
+                decide=decide,
+                not_found=not_found,
+                unique_taken=unique_taken,
+            )
+            return await _on_sqlite(write)
         written: list[Event] = []
         try:
             async with driver_transaction() as tx:
@@ -147,7 +173,8 @@ class RowUpdate:
         """`update` on SQLite, in the calling thread: one write connection (the writer queue, then
         BEGIN IMMEDIATE: the row cannot change under it), SQLAlchemy Core's statements (SELECT,
         UPDATE, the audit and outbox INSERTs), COMMIT and the events' publication in commit order.
-        Without `wait`, `WriterBusyError` (before anything is done) when another writer holds the lock."""
+        Without `wait` the caller holds `sqlite_write_turn`: `WriterBusyError` (before anything is
+        done) when another process's writer holds SQLite's lock."""
         with get_engine().connect() as conn:
             conn.execution_options(**{WRITE_OPTION if wait else WRITE_NOW_OPTION: True})
             transaction = conn.begin()
@@ -161,28 +188,12 @@ class RowUpdate:
             new, data, audited = self._change(old, changes)
             self._written()
             try:
-                conn.execute(
-                    self._core_update(tuple(changes)),
-                    {
-                        "row_id": row_id,
-                        **{f"new_{name}": new[name] for name in (*changes, "version", "updated_at")},
-                    },
-                )
+                conn.execute(self._core_update(tuple(changes)), {"row_id": row_id, **_sets(new, changes)})
             except IntegrityError:
                 raise unique_taken(changes) from None
+            entry = self._audit_entry(actor, new, audited)
+            conn.execute(insert(AUDIT_TABLE), {**entry, "entity_id": row_id})
             now = new["updated_at"]
-            conn.execute(
-                insert(AUDIT_TABLE),
-                {
-                    "at": now,
-                    "actor_id": getattr(actor, "id", None),
-                    "actor_email": getattr(actor, "email", None),
-                    "action": AuditAction.update,
-                    "entity": self.entity,
-                    "entity_id": row_id,
-                    "changes": audited,
-                },
-            )
             events = (
                 write_events(conn, [(f"{self.topic}.updated", data, {})], now) if outbox_enabled() else []
             )
@@ -215,19 +226,26 @@ class RowUpdate:
         changes: dict[str, Any],
     ) -> dict[str, Any]:
         """The parameters of the PostgreSQL statement writing the change."""
-        now = new["updated_at"]
-        params: dict[str, Any] = {f"new_{name}": new[name] for name in (*changes, "version", "updated_at")}
-        params.update(
-            row_id=row_id,
-            at=now,
-            actor_id=getattr(actor, "id", None),
-            actor_email=getattr(actor, "email", None),
-            action=AuditAction.update.value,
-            entity=self.entity,
-            changes=_dumps(audited),
-            **outbox_params(f"{self.topic}.updated", data, now),
-        )
-        return params
+        entry = self._audit_entry(actor, new, audited)
+        return {
+            **_sets(new, changes),
+            **entry,
+            "row_id": row_id,
+            "action": entry["action"].value,
+            "changes": _dumps(audited),
+            **outbox_params(f"{self.topic}.updated", data, new["updated_at"]),
+        }
+
+    def _audit_entry(self, actor: Any, new: dict[str, Any], audited: dict[str, list[Any]]) -> dict[str, Any]:
+        """The audit entry's columns but its row id."""
+        return {
+            "at": new["updated_at"],
+            "actor_id": getattr(actor, "id", None),
+            "actor_email": getattr(actor, "email", None),
+            "action": AuditAction.update,
+            "entity": self.entity,
+            "changes": audited,
+        }
 
     def _written(self) -> None:
         # What a flush and a commit of the ORM path tell the caches (`core.db`, the list counts).

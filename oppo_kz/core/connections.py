@@ -3,11 +3,15 @@ the check that replaces a connection the server closed (no pre-ping). `core/db.p
 
 from __future__ import annotations
 
+import asyncio
 import os
 import select
 import sqlite3
 import threading
+import weakref
 from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -29,19 +33,40 @@ def _casefold(value: object) -> object:
 # takes SQLite's write lock when it begins.
 READ_OPTION = "oppo_read"
 WRITE_OPTION = "oppo_write"
-# A write that must not wait (SQLite, from the event loop): `WriterBusyError` when another writer holds
-# the lock, in this process or another, instead of queueing.
+# A write from the event loop (SQLite) that holds `sqlite_write_turn` and must not wait:
+# `WriterBusyError` when another process's writer holds SQLite's lock, instead of waiting.
 WRITE_NOW_OPTION = "oppo_write_now"
 _HOLDS_WRITER = "oppo_holds_writer"
 
 
+class _LoopTurn:
+    """A `FairLock` waiter on an event loop: handing it the lock resolves its future on that loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.future: asyncio.Future[None] = loop.create_future()
+        self._set = False
+
+    def set(self) -> None:
+        self.loop.call_soon_threadsafe(self._wake)  # RuntimeError when the loop is closed
+        self._set = True
+
+    def _wake(self) -> None:
+        if not self.future.done():
+            self.future.set_result(None)
+
+    def is_set(self) -> bool:
+        return self._set
+
+
 class FairLock:
     """A lock handed to its waiters in arrival order (threading.Lock wakes an arbitrary one, and a
-    writer unlucky several times in a row made the p99). Any thread may release it."""
+    writer unlucky several times in a row made the p99). Threads wait on it (`acquire`) and so do
+    coroutines (`acquire_async`, without blocking their loop). Any thread may release it."""
 
     def __init__(self) -> None:
         self._guard = threading.Lock()
-        self._waiters: deque[threading.Event] = deque()
+        self._waiters: deque[threading.Event | _LoopTurn] = deque()
         self._held = False
 
     def acquire(self, timeout: float) -> bool:
@@ -54,27 +79,45 @@ class FairLock:
             self._waiters.append(turn)
         if turn.wait(timeout):
             return True
+        return self._gave_up(turn)
+
+    async def acquire_async(self, within: float) -> bool:
+        """`acquire` from a coroutine, waiting up to `within` seconds: its loop runs on meanwhile."""
         with self._guard:
-            if turn.is_set():  # handed over just as the wait ran out
+            if not self._held:
+                self._held = True
+                return True
+            turn = _LoopTurn(asyncio.get_running_loop())
+            self._waiters.append(turn)
+        try:
+            await asyncio.wait_for(turn.future, within)
+            return True
+        except TimeoutError:
+            return self._gave_up(turn)
+        except BaseException:  # cancelled: a lock handed over meanwhile goes on to the next waiter
+            if self._gave_up(turn):
+                self.release()
+            raise
+
+    def _gave_up(self, turn: threading.Event | _LoopTurn) -> bool:
+        """A waiter stops waiting: True when the lock was handed to it just then (it holds it)."""
+        with self._guard:
+            if turn.is_set():
                 return True
             self._waiters.remove(turn)
             return False
 
-    def try_acquire(self) -> bool:
-        """Take the lock if nobody holds it; never waits."""
-        with self._guard:
-            if self._held:
-                return False
-            self._held = True
-            return True
-
     def release(self) -> None:
         """Hand the lock to the longest waiter, or free it."""
         with self._guard:
-            if self._waiters:
-                self._waiters.popleft().set()  # still held: ownership passes directly
-            else:
-                self._held = False
+            while self._waiters:
+                turn = self._waiters.popleft()
+                try:
+                    turn.set()  # still held: ownership passes directly
+                    return
+                except RuntimeError:  # a coroutine whose loop has closed
+                    continue
+            self._held = False
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -131,20 +174,14 @@ class _SqliteWriters:
             raise
 
     def _begin_now(self, conn: Any) -> None:
-        if not self.lock.try_acquire():
-            raise WriterBusyError("another writer of this process holds the write lock")
-        conn.info[_HOLDS_WRITER] = True
+        # The caller holds the lock (`sqlite_write_turn`); another process's writer fails it at once.
         raw = conn.connection.driver_connection
-        raw.execute("PRAGMA busy_timeout=0")  # another process's writer: fail at once, not wait
+        raw.execute("PRAGMA busy_timeout=0")
         try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         except OperationalError as exc:
-            self.release(conn.info)
             if _busy(exc):
                 raise WriterBusyError("another process holds the write lock") from exc
-            raise
-        except BaseException:
-            self.release(conn.info)
             raise
         finally:
             raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -165,6 +202,23 @@ class WriterBusyError(Exception):
     """A `WRITE_NOW_OPTION` transaction could not begin at once: nothing was done; queue instead."""
 
 
+_WRITERS: weakref.WeakKeyDictionary[Engine, _SqliteWriters] = weakref.WeakKeyDictionary()
+
+
+@asynccontextmanager
+async def sqlite_write_turn(engine: Engine) -> AsyncIterator[bool]:
+    """This process's SQLite write lock for a coroutine, in arrival order with the writer threads:
+    True while the block holds it (its `WRITE_NOW_OPTION` transaction then runs inline on the loop);
+    False when it was not had within the busy timeout."""
+    lock = _WRITERS[engine].lock
+    held = await lock.acquire_async(within=SQLITE_BUSY_TIMEOUT_MS / 1000)
+    try:
+        yield held
+    finally:
+        if held:
+            lock.release()
+
+
 def _busy(exc: OperationalError) -> bool:
     code = getattr(exc.orig, "sqlite_errorcode", None)
     return code == sqlite3.SQLITE_BUSY or "database is locked" in str(exc.orig)
@@ -172,7 +226,7 @@ def _busy(exc: OperationalError) -> bool:
 
 def configure_sqlite(engine: Engine) -> None:
     """WAL, pragmas, casefold and the fair writer queue on every SQLite connection of `engine`."""
-    writers = _SqliteWriters()
+    writers = _WRITERS[engine] = _SqliteWriters()
     event.listen(engine, "connect", _on_sqlite_connect)
     event.listen(engine, "begin", writers.begin)
     event.listen(engine.pool, "reset", writers.on_reset)

@@ -4,27 +4,17 @@ dry run, with the events and audit entries of single writes."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-import pytest
 from openpyxl import Workbook
 
-from oppo_kz.core.events import Event, bus
+from oppo_kz.core.events import Event
 from tests.helpers import expect_error
 from tests.world import World
 
 URL = "/api/v1/products/import"
 HEADER = "sku;name;category;series;price;stock;is_active;launch_date"
-
-
-@pytest.fixture
-def published() -> Iterator[list[Event]]:
-    seen: list[Event] = []
-    remove = bus.add_listener(seen.append)
-    yield seen
-    remove()
 
 
 def _csv(*lines: str) -> bytes:

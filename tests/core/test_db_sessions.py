@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 
@@ -59,6 +60,59 @@ def test_the_writer_lock_is_handed_over_in_arrival_order() -> None:
         thread.join(5)
     assert order == [0, 1, 2, 3, 4]
     assert lock.acquire(timeout=0.1)  # free again
+
+
+def test_threads_and_coroutines_get_the_writer_lock_in_arrival_order() -> None:
+    lock = FairLock()
+    assert lock.acquire(timeout=1)
+    order: list[str] = []
+
+    def thread_writer(name: str) -> None:
+        assert lock.acquire(timeout=5)
+        order.append(name)
+        lock.release()
+
+    async def loop_writer(name: str) -> None:
+        assert await lock.acquire_async(within=5)
+        order.append(name)
+        await asyncio.sleep(0)  # holds it across an await: nobody else gets in meanwhile
+        lock.release()
+
+    async def main() -> None:
+        first = asyncio.ensure_future(loop_writer("loop 1"))
+        await asyncio.sleep(0.02)
+        thread = threading.Thread(target=thread_writer, args=("thread",))
+        thread.start()
+        await asyncio.sleep(0.02)
+        second = asyncio.ensure_future(loop_writer("loop 2"))
+        await asyncio.sleep(0.02)
+        assert order == []  # nobody went past the holder
+        threading.Thread(target=lock.release).start()  # the holder, from another thread
+        await asyncio.wait_for(asyncio.gather(first, second), 5)
+        thread.join(5)
+
+    asyncio.run(main())
+    assert order == ["loop 1", "thread", "loop 2"]
+    assert lock.acquire(timeout=0.1)  # free again
+
+
+def test_a_coroutine_cancelled_while_waiting_never_keeps_the_writer_lock() -> None:
+    lock = FairLock()
+
+    async def main() -> None:
+        assert lock.acquire(timeout=1)
+        waiting = asyncio.ensure_future(lock.acquire_async(within=5))
+        await asyncio.sleep(0.02)
+        waiting.cancel()
+        lock.release()  # handed to the waiter before its cancellation reaches it: it passes it on
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert await lock.acquire_async(within=0.5)
+        assert await lock.acquire_async(within=0.05) is False  # held: the wait runs out
+        lock.release()
+
+    asyncio.run(main())
+    assert lock.acquire(timeout=0.1)
 
 
 def test_a_waiter_whose_time_runs_out_leaves_the_queue() -> None:

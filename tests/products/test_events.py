@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from oppo_kz.core.db import session_scope
-from oppo_kz.core.events import Event, bus
+from oppo_kz.core.events import Event
 from oppo_kz.products.models import Product
 from tests.factories import make_product
-
-
-@pytest.fixture
-def published() -> Iterator[list[Event]]:
-    seen: list[Event] = []
-    remove = bus.add_listener(seen.append)
-    yield seen
-    remove()
 
 
 def test_plain_orm_writes_publish_after_commit_with_a_new_version(db: str, published: list[Event]) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -25,14 +25,6 @@ from oppo_kz.users.models import Role, User
 from tests.factories import make_product, make_user
 
 CHANGE = {"price": 2500, "category": "tablet", "series": "", "launch_date": "2026-03-08", "stock": 7}
-
-
-@pytest.fixture
-def published() -> Iterator[list[Event]]:
-    seen: list[Event] = []
-    remove = bus.add_listener(seen.append)
-    yield seen
-    remove()
 
 
 @pytest.fixture
