@@ -19,6 +19,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.pool import QueuePool
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # A bench-only switch (bench/peers): writers wait in SQLite's busy handler, as before the queue.
@@ -208,15 +209,23 @@ _WRITERS: weakref.WeakKeyDictionary[Engine, _SqliteWriters] = weakref.WeakKeyDic
 @asynccontextmanager
 async def sqlite_write_turn(engine: Engine) -> AsyncIterator[bool]:
     """This process's SQLite write lock for a coroutine, in arrival order with the writer threads:
-    True while the block holds it (its `WRITE_NOW_OPTION` transaction then runs inline on the loop);
-    False when it was not had within the busy timeout."""
+    True while the block holds it and may run its `WRITE_NOW_OPTION` transaction inline on the loop.
+    False when it was not had within the busy timeout, or when every pooled connection is out: the
+    loop must not wait for one while it holds the lock (threads holding them may be queued for it)."""
     lock = _WRITERS[engine].lock
     held = await lock.acquire_async(within=SQLITE_BUSY_TIMEOUT_MS / 1000)
     try:
-        yield held
+        yield held and _spare_connection(engine)
     finally:
         if held:
             lock.release()
+
+
+def _spare_connection(engine: Engine) -> bool:
+    pool = engine.pool
+    if isinstance(pool, QueuePool):
+        return pool.checkedout() < pool.size()
+    return True
 
 
 def _busy(exc: OperationalError) -> bool:

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy.pool import QueuePool
 from sqlmodel import col, select
 
 from oppo_kz.audit.models import AuditEntry
 from oppo_kz.auth.service import Principal
 from oppo_kz.core.config import get_settings
-from oppo_kz.core.db import session_scope
+from oppo_kz.core.db import get_engine, session_scope
 from oppo_kz.core.events import Event, bus
 from oppo_kz.core.outbox import Relay, last_seq, relay
 from oppo_kz.products import service as products
@@ -251,4 +252,21 @@ def test_on_sqlite_a_write_queues_behind_a_writer_of_this_process(sqlite_db: str
 
     assert waited
     assert ticks >= 3
+    _written_once(product_id)
+
+
+def test_on_sqlite_the_loop_never_waits_for_a_pooled_connection_to_write(sqlite_db: str) -> None:
+    actor = _office_actor()
+    product_id, _ = _pair()
+    engine = get_engine()
+    assert isinstance(engine.pool, QueuePool)
+    taken = [engine.connect() for _ in range(engine.pool.size() - engine.pool.checkedout())]
+    try:
+        ticks, waited = asyncio.run(_patch_while_locked(product_id, actor, taken.pop().close))
+    finally:
+        for conn in taken:
+            conn.close()
+
+    assert waited
+    assert ticks >= 3  # the write waited for a connection in a worker thread, not on the loop
     _written_once(product_id)
