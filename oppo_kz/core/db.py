@@ -508,14 +508,21 @@ async def driver_rows(statement: DriverStatement, values: dict[str, Any]) -> lis
         sync = conn.sync_connection
         assert sync is not None
         sync.dispatch.before_cursor_execute(sync, None, statement.sql, params, None, False)
-        try:
+        async with _dropped_if_dead(conn, raw, "a read"):
             cursor = await raw.execute(statement.sql, params)
             return statement.rows(await cursor.fetchall())
-        except psycopg.OperationalError as exc:
-            if raw.broken or raw.closed:
-                await conn.invalidate()
-                raise DeadConnectionError("the connection died under a read") from exc
-            raise
+
+
+@asynccontextmanager
+async def _dropped_if_dead(conn: Any, raw: psycopg.AsyncConnection[Any], what: str) -> AsyncIterator[None]:
+    """A connection that died under the block is dropped from the pool: `DeadConnectionError`."""
+    try:
+        yield
+    except psycopg.OperationalError as exc:
+        if raw.broken or raw.closed:
+            await conn.invalidate()
+            raise DeadConnectionError(f"the connection died under {what}") from exc
+        raise
 
 
 class DriverTransaction:
@@ -548,7 +555,7 @@ async def driver_transaction() -> AsyncIterator[DriverTransaction]:
         sync = conn.sync_connection
         assert sync is not None
         tx = DriverTransaction(sync, raw)
-        try:
+        async with _dropped_if_dead(conn, raw, "a write"):
             await tx.rows("BEGIN", {})
             try:
                 yield tx
@@ -558,11 +565,6 @@ async def driver_transaction() -> AsyncIterator[DriverTransaction]:
                 raise
             note_commit_sent()
             await tx.rows("COMMIT", {})
-        except psycopg.OperationalError as exc:
-            if raw.broken or raw.closed:
-                await conn.invalidate()
-                raise DeadConnectionError("the connection died under a write") from exc
-            raise
 
 
 _PING: Select[tuple[Any]] = select(literal_column("1"))

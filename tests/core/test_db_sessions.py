@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 import time
+from contextlib import closing
 
 import pytest
 from sqlalchemy import update
 
-from oppo_kz.core.connections import FairLock
-from oppo_kz.core.db import ReadOnlySessionError, session_scope, write_generation
+from oppo_kz.core.config import get_settings
+from oppo_kz.core.connections import CHECKPOINT_EVERY, FairLock, background_checkpoints
+from oppo_kz.core.db import ReadOnlySessionError, get_engine, session_scope, write_generation
 from oppo_kz.products.models import Product
 from tests.factories import make_product
 
@@ -121,3 +124,23 @@ def test_a_waiter_whose_time_runs_out_leaves_the_queue() -> None:
     assert lock.acquire(timeout=0.05) is False
     lock.release()
     assert lock.acquire(timeout=0.1)
+
+
+def test_on_sqlite_the_wal_is_copied_back_by_the_checkpoint_thread(sqlite_db: str) -> None:
+    engine = get_engine()
+    before = background_checkpoints(engine)
+    skus = []
+    for _ in range(CHECKPOINT_EVERY):
+        with session_scope(write=True) as s:
+            skus.append(make_product(s).sku)
+    deadline = time.monotonic() + 10
+    while background_checkpoints(engine) == before:
+        assert time.monotonic() < deadline, "no background checkpoint"
+        time.sleep(0.01)
+
+    # The database file itself (the WAL ignored) now holds the rows committed before the thread
+    # started (the last commit's may still be in the WAL): no commit had to copy them.
+    path = get_settings().DATABASE_URL.removeprefix("sqlite:///")
+    with closing(sqlite3.connect(f"file:{path}?immutable=1", uri=True)) as raw:
+        found = {row[0] for row in raw.execute("SELECT sku FROM products")}
+    assert set(skus[:-1]) <= found
