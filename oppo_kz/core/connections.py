@@ -1,5 +1,6 @@
-"""How connections behave: SQLite's pragmas and its queue of writers, PostgreSQL's autocommit reads and
-the check that replaces a connection the server closed (no pre-ping). `core/db.py` builds the engines."""
+"""How connections behave: SQLite's pragmas, its queue of writers (threads and coroutines) and its
+background checkpoints, PostgreSQL's autocommit reads and the check that replaces a connection the
+server closed (no pre-ping). `core/db.py` builds the engines."""
 
 from __future__ import annotations
 
