@@ -18,7 +18,7 @@ counts dropped. Only a row whose model is tracked without a loader or classifier
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import lru_cache, partial
 from typing import Any
@@ -47,8 +47,9 @@ def _dumps(value: Any) -> str:
 
 async def _on_sqlite(write: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     """`write(wait=...)` inline once this process's write lock is ours (~1 ms of work: less than two
-    thread hops, and no GIL hand-offs while a thread holds the lock); in a worker thread when another
-    process holds SQLite's lock (nothing was done inline then)."""
+    thread hops, and no GIL hand-offs while a thread holds the lock); in a worker thread when the
+    turn gives no go (timed out, no pooled connection spare) or another process holds SQLite's lock
+    (nothing was done inline then)."""
     async with sqlite_write_turn(get_engine()) as ours:
         if ours:
             try:
@@ -58,9 +59,14 @@ async def _on_sqlite(write: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     return await anyio.to_thread.run_sync(partial(write, wait=True))
 
 
+def _set_columns(changed: Iterable[str]) -> tuple[str, ...]:
+    """The columns an UPDATE sets: the changed ones, `version` and `updated_at`."""
+    return (*changed, "version", "updated_at")
+
+
 def _sets(new: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """The UPDATE's values (`new_<column>`): the changed columns, `version` and `updated_at`."""
-    return {f"new_{name}": new[name] for name in (*changes, "version", "updated_at")}
+    """The UPDATE's values (`new_<column>`)."""
+    return {f"new_{name}": new[name] for name in _set_columns(changes)}
 
 
 class RowUpdate:
@@ -84,11 +90,11 @@ class RowUpdate:
         self._core_update = lru_cache(maxsize=64)(self._core_update_statement)
 
     def _core_update_statement(self, names: tuple[str, ...]) -> Any:
-        sets: dict[str, Any] = {name: bindparam(f"new_{name}") for name in (*names, "version", "updated_at")}
+        sets: dict[str, Any] = {name: bindparam(f"new_{name}") for name in _set_columns(names)}
         return self.table.update().where(self.table.c.id == bindparam("row_id")).values(sets)
 
     def _update_sql(self, names: tuple[str, ...]) -> str:
-        sets = ", ".join(f"{name} = %(new_{name})s" for name in (*names, "version", "updated_at"))
+        sets = ", ".join(f"{name} = %(new_{name})s" for name in _set_columns(names))
         audit = (
             f"audit_row AS (INSERT INTO {AUDIT_TABLE.name} "
             "(at, actor_id, actor_email, action, entity, entity_id, changes) "
@@ -100,6 +106,15 @@ class RowUpdate:
         if not outbox_enabled():
             return f"{update}, {audit} SELECT NULL FROM row_update"
         return f"{update}, {audit}, {outbox_ctes('row_update')} SELECT seq FROM outbox_notify"
+
+    def _decided(
+        self, found: tuple[Any, ...] | None, decide: Decide, not_found: Callable[[], Exception]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The locked row's columns and the changes `decide` names that differ from them."""
+        if found is None:
+            raise not_found()
+        old = self._row(found)
+        return old, {name: value for name, value in decide(old).items() if old[name] != value}
 
     def _row(self, values: tuple[Any, ...]) -> dict[str, Any]:
         return {
@@ -134,10 +149,7 @@ class RowUpdate:
         try:
             async with driver_transaction() as tx:
                 found = await tx.rows(self._lock_sql, {"row_id": row_id})
-                if not found:
-                    raise not_found()
-                old = self._row(found[0])
-                changes = {name: value for name, value in decide(old).items() if old[name] != value}
+                old, changes = self._decided(found[0] if found else None, decide, not_found)
                 if not changes:
                     return self.payload(old)
                 new, data, audited = self._change(old, changes)  # data: the payload
@@ -179,10 +191,7 @@ class RowUpdate:
             conn.execution_options(**{WRITE_OPTION if wait else WRITE_NOW_OPTION: True})
             transaction = conn.begin()
             found = conn.execute(self._select, {"row_id": row_id}).first()
-            if found is None:
-                raise not_found()
-            old = self._row(tuple(found))
-            changes = {name: value for name, value in decide(old).items() if old[name] != value}
+            old, changes = self._decided(None if found is None else tuple(found), decide, not_found)
             if not changes:
                 return self.payload(old)  # the block's end rolls back: nothing was written
             new, data, audited = self._change(old, changes)

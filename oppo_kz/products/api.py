@@ -150,8 +150,8 @@ async def get_product(product_id: RowId, token: BearerToken) -> Response:
     return _tagged_json(body, version)
 
 
-# PATCH and PUT are the hot writes (`audit.row_write`): on PostgreSQL they run on the event loop, on
-# SQLite in a worker thread, without the ORM's unit of work on either.
+# PATCH and PUT are the hot writes (`audit.row_write`), without the ORM's unit of work: on PostgreSQL
+# on the event loop, on SQLite inline on it once the writer lock is theirs (else in a worker thread).
 
 
 @router.patch("/{product_id}", response_model=ProductPublic, responses=errors(403, 404, 409))

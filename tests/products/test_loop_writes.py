@@ -35,6 +35,10 @@ def office(db: str, login) -> tuple[User, dict[str, str]]:
     return user, {"Authorization": f"Bearer {login(user.email)['access_token']}"}
 
 
+def _principal(user: User) -> Principal:
+    return Principal(id=int(user.id or 0), email=user.email, full_name=user.full_name, role=user.role)
+
+
 def _wait_for(check: Callable[[], bool]) -> None:
     # A publication that had to wait for the relay goes out from its thread a moment later.
     deadline = time.monotonic() + 5
@@ -68,7 +72,7 @@ def test_a_rest_patch_leaves_what_the_orm_path_leaves(client, office, published:
 
     response = client.patch(f"/api/v1/products/{rest}", json=CHANGE, headers=headers)
     with session_scope(write=True) as s:
-        actor = Principal(id=user.id, email=user.email, full_name=user.full_name, role=Role.office)
+        actor = _principal(user)
         products.update_product(
             session=s, actor=actor, product_id=orm, changes=ProductUpdate.model_validate(CHANGE)
         )
@@ -192,7 +196,7 @@ def _sqlite_path() -> str:
 def _office_actor() -> Principal:
     with session_scope(write=True) as s:
         user = make_user(s, role=Role.office)
-        return Principal(id=int(user.id or 0), email=user.email, full_name=user.full_name, role=Role.office)
+        return _principal(user)
 
 
 async def _patch_while_locked(
